@@ -1,0 +1,211 @@
+"""`perfbot` command line (typer). Exit 0 on success, 1 on a user error, 2 on a usage error."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.console import err, out
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from bot.settings import Settings
+
+app = typer.Typer(
+    help="perfbot: performance management for marketing teams on Slack, Feishu and WeCom.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+org_app = typer.Typer(
+    help="The org config (teams, members, templates, cycles).", no_args_is_help=True
+)
+metrics_app = typer.Typer(help="Metric values (CSV/XLSX).", no_args_is_help=True)
+reviews_app = typer.Typer(help="360 ratings of past or offline cycles.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(metrics_app, name="metrics")
+app.add_typer(reviews_app, name="reviews")
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+
+
+def _settings() -> Settings:
+    from bot.settings import Settings
+
+    return Settings()
+
+
+def _engine(settings: Settings) -> Engine:
+    """The store of `PERFBOT_DATABASE_URL`, migrated to the current schema."""
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine
+
+
+def _fail(errors: list[str]) -> typer.Exit:
+    for line in errors:
+        err.print(line, markup=False, highlight=False)
+    return typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from storage.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    out.print("database schema is up to date")
+
+
+@org_app.command("import")
+def org_import(file: Path, dry_run: DryRun = False) -> None:
+    """Validate and load the org config; on any error nothing is written."""
+    from handlers.admin import import_org_file
+    from storage.orgconfig import ConfigError, load_org_file
+
+    if dry_run:
+        try:
+            load_org_file(file)
+        except ConfigError as exc:
+            raise _fail(exc.errors) from None
+        except OSError as exc:
+            raise _fail([f"{file}: cannot read: {exc.strerror or exc}"]) from None
+    result = import_org_file(_engine(_settings()), file, dry_run=dry_run)
+    if result.errors:
+        raise _fail(result.errors)
+    out.print(result.message, markup=False)
+
+
+@org_app.command("schema")
+def org_schema() -> None:
+    """Print the JSON Schema of the org config."""
+    from storage.orgconfig import org_json_schema
+
+    out.print_json(json.dumps(org_json_schema(), ensure_ascii=False))
+
+
+@metrics_app.command("import")
+def metrics_import(
+    file: Path,
+    profile: Annotated[str | None, typer.Option(help="Source mapping profile.")] = None,
+    dry_run: DryRun = False,
+    reopen: Annotated[bool, typer.Option(help="Allow changing a frozen period.")] = False,
+) -> None:
+    """Load metric values; every bad row is reported and then nothing is written."""
+    from handlers.admin import import_metrics_file
+
+    result = import_metrics_file(
+        _engine(_settings()), file, profile=profile, dry_run=dry_run, reopen=reopen
+    )
+    for w in result.warnings:
+        err.print(f"warning: {w}", markup=False, highlight=False)
+    if result.errors:
+        raise _fail(result.errors)
+    out.print(result.message, markup=False)
+
+
+@reviews_app.command("import")
+def reviews_import(file: Path, dry_run: DryRun = False) -> None:
+    """Load 360 ratings with the same validation as in chat (except the review window)."""
+    from handlers.admin import import_reviews_file
+
+    result = import_reviews_file(_engine(_settings()), file, dry_run=dry_run)
+    if result.errors:
+        raise _fail(result.errors)
+    out.print(result.message, markup=False)
+
+
+@app.command()
+def score(
+    period: Annotated[str, typer.Option(help="2026-08, 2026-Q3 or 2026.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date or ISO time (default now).")
+    ] = None,
+    member: Annotated[str | None, typer.Option(help="Only this member.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: Annotated[Path | None, typer.Option(help="Score this org file in memory.")] = None,
+    metrics: Annotated[Path | None, typer.Option(help="Metrics file (with --config).")] = None,
+    reviews: Annotated[Path | None, typer.Option(help="Reviews file (with --config).")] = None,
+) -> None:
+    """Print score breakdowns for a period as of a moment."""
+    from bot.score_view import render_report
+    from handlers.admin import score_files, score_store
+
+    if (config is None) != (metrics is None):
+        err.print("--config and --metrics go together", markup=False)
+        raise typer.Exit(2)
+    if reviews is not None and config is None:
+        err.print("--reviews needs --config and --metrics", markup=False)
+        raise typer.Exit(2)
+    now = datetime.now().astimezone()
+    if config is not None and metrics is not None:
+        result = score_files(
+            config, metrics, reviews, period=period, as_of=as_of, now=now, member=member
+        )
+    else:
+        result = score_store(
+            _engine(_settings()), period=period, as_of=as_of, now=now, member=member
+        )
+    for w in result.warnings:
+        err.print(f"warning: {w}", markup=False, highlight=False)
+    if result.errors:
+        raise _fail(result.errors)
+    assert result.report is not None
+    if as_json:
+        out.print_json(json.dumps(result.report, ensure_ascii=False))
+    else:
+        render_report(result.report, out)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address.")] = "0.0.0.0",  # noqa: S104
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the production server; platforms are enabled by the credentials present."""
+    import uvicorn
+
+    from bot.app import create_app
+
+    settings = _settings()
+    if settings.secret_key is None:
+        err.print("PERFBOT_SECRET_KEY is required by serve", markup=False)
+        raise typer.Exit(1)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file.")] = Path("perfbot-demo.db"),
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the data and exit.")] = False,
+) -> None:
+    """Load the built-in demo org into SQLite and start the server."""
+    from bot.demo.load import demo_settings, load_demo
+
+    settings = demo_settings(db, port)
+    summary = load_demo(settings, today=datetime.now().astimezone().date())
+    out.print(summary, markup=False)
+    base = f"http://{host}:{port}"
+    out.print(f"health:     {base}/healthz", markup=False)
+    out.print(f"API docs:   {base}/docs", markup=False)
+    if no_serve:
+        return
+    import uvicorn
+
+    from bot.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,58 @@
+"""Process settings from `PERFBOT_*` environment variables (and a `.env` file).
+
+pydantic-settings does the parsing and validation, so a bad value fails at start-up with the
+variable's name rather than deep inside a request.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PERFBOT_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./perfbot.db"
+    secret_key: SecretStr | None = None
+    public_url: str = "http://localhost:8000"
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    feishu_app_id: str | None = None
+    feishu_app_secret: SecretStr | None = None
+    feishu_verification_token: SecretStr | None = None
+    feishu_encrypt_key: SecretStr | None = None
+    feishu_api_url: str = "https://open.feishu.cn"
+
+    wecom_corp_id: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    wecom_api_url: str = "https://qyapi.weixin.qq.com"
+
+    ingest_token: SecretStr | None = None
+    scheduler: Literal["on", "off"] = "on"
+    playground: Literal["on", "off"] = "off"
+    log_format: Literal["text", "json"] = "text"
+
+    slack_max_per_minute: int = 300
+    feishu_max_per_minute: int = 1000
+    wecom_max_per_minute: int = 1000
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def feishu_enabled(self) -> bool:
+        return bool(self.feishu_app_id and self.feishu_app_secret)
+
+    @property
+    def wecom_enabled(self) -> bool:
+        return bool(self.wecom_corp_id and self.wecom_secret and self.wecom_aes_key)

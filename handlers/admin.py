@@ -1,0 +1,222 @@
+"""Admin use cases behind the CLI (and, later, the metrics API): imports and score reports.
+
+Each validates everything first and writes in one transaction, so a refused input leaves
+every table as it was. Results carry the errors instead of raising, so every front end can
+print them its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from scoring import report_to_json, score_report
+from scoring.model import MetricRow, Org
+from scoring.periods import Period, PeriodError
+from storage.db import session_scope
+from storage.orgconfig import ConfigError, load_org_file, to_scoring_org
+from storage.repo import (
+    NoOrgError,
+    current_org,
+    import_metrics,
+    import_org,
+    import_ratings,
+    load_scoring_inputs,
+)
+from storage.repo.frozen import frozen_periods_touched, record_reopen
+from storage.tabular import TableError, parse_metrics_file, parse_reviews_file
+
+
+@dataclass
+class Outcome:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+    report: dict[str, Any] | None = None
+
+
+def import_org_file(engine: Engine, path: Path, *, dry_run: bool, actor: str = "cli") -> Outcome:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        cfg = load_org_file(path)
+    except OSError as exc:
+        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+    except ConfigError as exc:
+        return Outcome(errors=list(exc.errors))
+    summary = f"{len(cfg.teams)} teams, {len(cfg.members)} members, {len(cfg.templates)} templates"
+    if dry_run:
+        return Outcome(message=f"{path.name} is valid: {summary} (dry run, nothing written)")
+    with session_scope(engine) as session:
+        result = import_org(session, cfg=cfg, source_text=text, actor=actor)
+    if result.status == "unchanged":
+        return Outcome(message=f"{path.name}: unchanged, nothing to do ({summary})")
+    changed = ", ".join(
+        f"{table} +{c.get('inserted', 0)} ~{c.get('updated', 0)} -{c.get('retired', 0)}"
+        for table, c in sorted(result.changes.items())
+    )
+    return Outcome(message=f"{path.name}: {result.status} ({summary}); {changed}")
+
+
+def _org_or_error(engine: Engine) -> tuple[Org | None, list[str]]:
+    try:
+        with session_scope(engine) as session:
+            return current_org(session), []
+    except NoOrgError as exc:
+        return None, [str(exc)]
+
+
+def import_metrics_file(
+    engine: Engine,
+    path: Path,
+    *,
+    profile: str | None = None,
+    dry_run: bool = False,
+    reopen: bool = False,
+    actor: str = "cli",
+) -> Outcome:
+    org, errors = _org_or_error(engine)
+    if org is None:
+        return Outcome(errors=errors)
+    try:
+        parsed = parse_metrics_file(path, org, profile=profile)
+    except TableError as exc:
+        return Outcome(errors=list(exc.errors))
+    except OSError as exc:
+        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+    with session_scope(engine) as session:
+        frozen = frozen_periods_touched(session, rows=parsed.rows)
+        if frozen and not reopen:
+            return Outcome(
+                warnings=parsed.warnings,
+                errors=[
+                    f"{path.name}: period {p} is frozen by cycle-close; "
+                    "re-run with --reopen to change it (audited)"
+                    for p in frozen
+                ],
+            )
+        if dry_run:
+            return Outcome(
+                warnings=parsed.warnings,
+                message=f"{path.name} is valid: {len(parsed.rows)} rows (dry run, nothing written)",
+            )
+        rows = [_in_zone(r, org.timezone) for r in parsed.rows]
+        if frozen:
+            record_reopen(session, periods=frozen, actor=actor, source=path.name)
+        result = import_metrics(session, rows=rows, source=path.name, actor=actor)
+    return Outcome(
+        warnings=parsed.warnings,
+        message=(
+            f"{path.name}: {len(parsed.rows)} rows: {result.inserted} new, "
+            f"{result.updated} replaced, {result.unchanged} unchanged (batch {result.batch_id})"
+        ),
+    )
+
+
+def _in_zone(row: MetricRow, tz: str) -> MetricRow:
+    """Zone-less `recorded_at` means the org's zone (scoring.md); the store keeps instants."""
+    if row.recorded_at is None or row.recorded_at.tzinfo is not None:
+        return row
+    return replace(row, recorded_at=row.recorded_at.replace(tzinfo=ZoneInfo(tz)))
+
+
+def import_reviews_file(
+    engine: Engine, path: Path, *, dry_run: bool = False, actor: str = "cli"
+) -> Outcome:
+    org, errors = _org_or_error(engine)
+    if org is None:
+        return Outcome(errors=errors)
+    try:
+        ratings = parse_reviews_file(path, org)
+    except TableError as exc:
+        return Outcome(errors=list(exc.errors))
+    except OSError as exc:
+        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+    if dry_run:
+        return Outcome(message=f"{path.name} is valid: {len(ratings)} ratings (dry run)")
+    with session_scope(engine) as session:
+        result = import_ratings(session, ratings=ratings, source=path.name, actor=actor)
+    return Outcome(
+        message=(
+            f"{path.name}: {len(ratings)} ratings: {result.inserted} new, "
+            f"{result.updated} replaced, {result.unchanged} unchanged"
+        )
+    )
+
+
+def parse_as_of(text: str | None, now: datetime) -> datetime | date:
+    """`--as-of`: a date (start of that day), an ISO time, or now; zone-less = the org's zone."""
+    if text is None:
+        return now
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--as-of: not an ISO date or time: {text!r}") from None
+
+
+def score_files(
+    config: Path,
+    metrics: Path,
+    reviews: Path | None,
+    *,
+    period: str,
+    as_of: str | None,
+    now: datetime,
+    member: str | None = None,
+) -> Outcome:
+    """Score files alone, in memory: no database is opened."""
+    try:
+        org = to_scoring_org(load_org_file(config))
+        rows = parse_metrics_file(metrics, org)
+        ratings = parse_reviews_file(reviews, org) if reviews is not None else []
+    except (ConfigError, TableError) as exc:
+        return Outcome(errors=list(exc.errors))
+    except OSError as exc:
+        return Outcome(errors=[f"cannot read: {exc}"])
+    return _report(org, rows.rows, ratings, period, as_of, now, member, rows.warnings)
+
+
+def score_store(
+    engine: Engine, *, period: str, as_of: str | None, now: datetime, member: str | None = None
+) -> Outcome:
+    try:
+        p = Period.parse(period)
+    except PeriodError as exc:
+        return Outcome(errors=[f"--period: {exc}"])
+    try:
+        with session_scope(engine) as session:
+            org, rows, ratings = load_scoring_inputs(session, period=p)
+    except NoOrgError as exc:
+        return Outcome(errors=[str(exc)])
+    return _report(org, rows, ratings, period, as_of, now, member, [])
+
+
+def _report(
+    org: Org,
+    rows: list[Any],
+    ratings: list[Any],
+    period: str,
+    as_of: str | None,
+    now: datetime,
+    member: str | None,
+    warnings: list[str],
+) -> Outcome:
+    try:
+        p = Period.parse(period)
+        when = parse_as_of(as_of, now)
+    except (PeriodError, ValueError) as exc:
+        return Outcome(errors=[f"--period/--as-of: {exc}"])
+    if p.kind == "day":
+        return Outcome(errors=["--period: reports are for a month, a quarter or a year"])
+    if member is not None and member not in org.members:
+        return Outcome(errors=[f"--member: unknown member {member!r}"])
+    report = score_report(
+        org, rows, ratings, p, when, members=[member] if member is not None else None
+    )
+    return Outcome(warnings=warnings, report=report_to_json(report))

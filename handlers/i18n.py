@@ -1,0 +1,116 @@
+"""Every user-facing string, in zh-CN and en, behind stable message ids.
+
+The catalogs are gettext `.po` files under `handlers/locales/<locale>/LC_MESSAGES/`,
+read with Babel's `read_po` on first use (no compile step, no import-time I/O). Message
+ids are keys such as `myscore.title`; translations use `str.format` named placeholders.
+A member's locale wins, then the org's default, then English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DOMAIN = "perfbot"
+DEFAULT_LOCALE = "en"
+SUPPORTED = ("zh_CN", "en")
+
+Catalogs = Mapping[str, Mapping[str, str]]
+
+
+def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
+    """Read every `<locale>/LC_MESSAGES/perfbot.po` into {locale: {msgid: text}}."""
+    catalogs: dict[str, dict[str, str]] = {}
+    for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        locale = po_path.parent.parent.name
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale, domain=DOMAIN)
+        catalogs[locale] = {
+            str(msg.id): str(msg.string) for msg in catalog if msg.id and msg.string
+        }
+    return catalogs
+
+
+@lru_cache(maxsize=1)
+def catalogs() -> Catalogs:
+    """The bundled catalogs, read once per process."""
+    return load_catalogs()
+
+
+def normalize_locale(tag: str | None) -> str | None:
+    """Map what platforms send (`zh-CN`, `zh_cn`, `zh-Hans`, `en-US`) to a catalog name."""
+    if not tag:
+        return None
+    cleaned = tag.strip().replace("-", "_").lower()
+    if cleaned.startswith("zh"):
+        return "zh_CN"
+    if cleaned.startswith("en"):
+        return "en"
+    return None
+
+
+def resolve_locale(*preferences: str | None) -> str:
+    """The first supported locale among preferences (member's, then org's), else English."""
+    for pref in preferences:
+        locale = normalize_locale(pref)
+        if locale in SUPPORTED:
+            return locale
+    return DEFAULT_LOCALE
+
+
+def t(
+    msgid: str,
+    locale: str | Sequence[str | None] | None = None,
+    /,
+    **params: object,
+) -> str:
+    """Translate `msgid` for `locale` (or the first usable of several) and fill `{params}`.
+
+    An id missing from the chosen catalog falls back to English; an id missing everywhere
+    raises KeyError so a typo fails in tests rather than showing a key to a user.
+    """
+    prefs: Iterable[str | None] = [locale] if isinstance(locale, str | None) else locale
+    chosen = resolve_locale(*prefs)
+    cats = catalogs()
+    text = cats.get(chosen, {}).get(msgid) or cats.get(DEFAULT_LOCALE, {}).get(msgid)
+    if text is None:
+        raise KeyError(f"unknown message id {msgid!r}")
+    return text.format(**params) if params else text
+
+
+def _babel_locale(locale: str | None) -> Locale:
+    try:
+        return Locale.parse(resolve_locale(locale))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def format_number(value: float | int | Decimal, locale: str | None, digits: int = 2) -> str:
+    """Grouped decimal with at most `digits` fraction digits (`12,345.67` / `12,345.67`)."""
+    pattern = "#,##0." + "#" * digits if digits > 0 else "#,##0"
+    return format_decimal(value, format=pattern, locale=_babel_locale(locale))
+
+
+def format_percent(value: float | Decimal, locale: str | None) -> str:
+    """A ratio (0.873) as a percentage with one decimal (`87.3%`)."""
+    return format_number(Decimal(str(value)) * 100, locale, digits=1) + "%"
+
+
+def format_date(value: date | datetime, locale: str | None, fmt: str = "medium") -> str:
+    """A calendar date the way the reader expects (`Aug 14, 2026` / `2026年8月14日`)."""
+    day = value.date() if isinstance(value, datetime) else value
+    return _babel_date(day, format=fmt, locale=_babel_locale(locale))
+
+
+def format_money(amount: float | int | Decimal, locale: str | None, currency: str = "CNY") -> str:
+    """An amount of money with its currency sign (`¥12,345.00` / `CN¥12,345.00`)."""
+    return format_currency(amount, currency, locale=_babel_locale(locale))

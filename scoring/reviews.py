@@ -1,0 +1,136 @@
+"""360 review values (scoring.md §4): per-cycle rater means, bias correction, anonymity.
+
+The figures keep rater *counts* only, never rater ids, so nothing built from them can
+pair a rater with a rating.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from scoring.model import Indicator, Org, Rating
+from scoring.numbers import ZERO, mean
+from scoring.periods import Period
+from scoring.rules import indicator_scale
+
+_NormKey = tuple[Period, str, tuple[str, ...]]
+_RatingKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CriterionFigure:
+    criterion: str
+    mean: Decimal
+    raters: int
+    comments: tuple[str, ...]
+    comment_raters: int
+
+
+@dataclass(frozen=True)
+class CycleFigure:
+    cycle: Period
+    value: Decimal
+    raters: int
+    criteria: tuple[CriterionFigure, ...]
+
+
+@dataclass(frozen=True)
+class ReviewValue:
+    value: Decimal | None
+    cycles: tuple[CycleFigure, ...]
+
+
+def _counts(org: Org, kind: str, rater: str, ratee: str) -> bool:
+    """Whether a rating feeds a `peer` or a `manager` indicator of the ratee."""
+    if rater == ratee or ratee not in org.members:
+        return False
+    is_manager = org.manager_of(ratee) == rater
+    return is_manager if kind == "manager" else not is_manager
+
+
+class ReviewIndex:
+    """Ratings by (cycle, ratee), the last of a repeated (cycle, rater, ratee, criterion)."""
+
+    def __init__(self, org: Org, ratings: Iterable[Rating]) -> None:
+        self.org = org
+        latest: dict[tuple[Period, str, str, str], Rating] = {}
+        for r in ratings:
+            latest[(r.cycle, r.rater, r.ratee, r.criterion)] = r
+        self._by_ratee: dict[tuple[Period, str], list[Rating]] = defaultdict(list)
+        self._by_cycle: dict[Period, list[Rating]] = defaultdict(list)
+        for r in latest.values():
+            self._by_ratee[(r.cycle, r.ratee)].append(r)
+            self._by_cycle[r.cycle].append(r)
+        self.cycles = sorted(self._by_cycle)
+        self._norm: dict[_NormKey, dict[_RatingKey, Decimal]] = {}
+
+    def _normalized(self, cycle: Period, kind: str, ind: Indicator) -> dict[_RatingKey, Decimal]:
+        """clip(x + g − m_r, 1, scale) over the org-wide ratings of this kind and criteria."""
+        key = (cycle, kind, ind.criteria)
+        if key in self._norm:
+            return self._norm[key]
+        crit = set(ind.criteria)
+        pop = [
+            r
+            for r in self._by_cycle.get(cycle, ())
+            if r.criterion in crit and _counts(self.org, kind, r.rater, r.ratee)
+        ]
+        out: dict[_RatingKey, Decimal] = {}
+        if pop:
+            g = sum((Decimal(r.value) for r in pop), ZERO) / len(pop)
+            per_rater: dict[str, list[Decimal]] = defaultdict(list)
+            for r in pop:
+                per_rater[r.rater].append(Decimal(r.value))
+            m = {rater: sum(vs, ZERO) / len(vs) for rater, vs in per_rater.items()}
+            top = Decimal(indicator_scale(ind, self.org.review_scale))
+            for r in pop:
+                adj = Decimal(r.value) + g - m[r.rater]
+                out[(r.rater, r.ratee, r.criterion)] = min(max(adj, Decimal(1)), top)
+        self._norm[key] = out
+        return out
+
+    def cycle_figure(self, ratee: str, ind: Indicator, cycle: Period) -> CycleFigure | None:
+        """Mean over counted raters of each rater's mean over the criteria they rated."""
+        kind = ind.source
+        crit = ind.criteria or (ind.key,)
+        rated = [
+            r
+            for r in self._by_ratee.get((cycle, ratee), ())
+            if r.criterion in crit and _counts(self.org, kind, r.rater, ratee)
+        ]
+        if not rated:
+            return None
+        norm = self._normalized(cycle, kind, ind) if ind.normalize else {}
+        by_rater: dict[str, list[Decimal]] = defaultdict(list)
+        by_crit: dict[str, list[tuple[Rating, Decimal]]] = defaultdict(list)
+        for r in rated:
+            x = norm.get((r.rater, r.ratee, r.criterion), Decimal(r.value))
+            by_rater[r.rater].append(x)
+            by_crit[r.criterion].append((r, x))
+        rater_means = [sum(v, ZERO) / len(v) for v in by_rater.values()]
+        value = sum(rater_means, ZERO) / len(rater_means)
+        figures = tuple(_criterion_figure(c, by_crit[c]) for c in crit if c in by_crit)
+        return CycleFigure(cycle, value, len(by_rater), figures)
+
+    def value(self, ratee: str, ind: Indicator, period: Period, cutoff: date) -> ReviewValue:
+        """Mean of the cycle values inside `period` whose cycle starts by `cutoff`."""
+        figs = []
+        for cycle in self.cycles:
+            if period.contains(cycle) and cycle.start <= cutoff:
+                fig = self.cycle_figure(ratee, ind, cycle)
+                if fig is not None:
+                    figs.append(fig)
+        return ReviewValue(mean(f.value for f in figs), tuple(figs))
+
+
+def _criterion_figure(criterion: str, items: list[tuple[Rating, Decimal]]) -> CriterionFigure:
+    """Comments sorted, so their order says nothing about who wrote which."""
+    comments = sorted(r.comment for r, _ in items if r.comment)
+    commenters = len({r.rater for r, _ in items if r.comment})
+    raters = len({r.rater for r, _ in items})
+    avg = sum((x for _, x in items), ZERO) / len(items)
+    return CriterionFigure(criterion, avg, raters, tuple(comments), commenters)

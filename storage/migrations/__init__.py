@@ -1,0 +1,1 @@
+"""Alembic environment; `storage.migrate` runs it without an alembic.ini."""

@@ -1,0 +1,62 @@
+"""All SQLModel tables; importing this module fills `SQLModel.metadata` (Alembic's target)."""
+
+from storage.tables._base import ExactDecimal, UTCDateTime, utcnow
+from storage.tables.approvals import (
+    Award,
+    BonusApproval,
+    BonusPointsRecord,
+    CalibrationApproval,
+    CalibrationRecord,
+    KeyActionPointsRecord,
+    StarCase,
+)
+from storage.tables.coaching import CoachingSession, ImprovementPlan
+from storage.tables.metrics import ImportBatch, MetricValue, MetricValueHistory, ScoreSnapshot
+from storage.tables.ops import AuditLog, OutboxMessage, ProcessedDelivery
+from storage.tables.org import (
+    CampaignRecord,
+    IndicatorRecord,
+    KeyResultRecord,
+    MemberIdentity,
+    MemberRecord,
+    OrgRecord,
+    StrategyRecord,
+    TeamRecord,
+    TemplateRecord,
+)
+from storage.tables.review import CheckIn, RatingRecord, ReviewAssignment, ReviewCycle
+
+__all__ = [
+    "AuditLog",
+    "Award",
+    "BonusApproval",
+    "BonusPointsRecord",
+    "CalibrationApproval",
+    "CalibrationRecord",
+    "CampaignRecord",
+    "CheckIn",
+    "CoachingSession",
+    "ExactDecimal",
+    "ImportBatch",
+    "ImprovementPlan",
+    "IndicatorRecord",
+    "KeyActionPointsRecord",
+    "KeyResultRecord",
+    "MemberIdentity",
+    "MemberRecord",
+    "MetricValue",
+    "MetricValueHistory",
+    "OrgRecord",
+    "OutboxMessage",
+    "ProcessedDelivery",
+    "RatingRecord",
+    "ReviewAssignment",
+    "ReviewCycle",
+    "ScoreSnapshot",
+    "StarCase",
+    "StrategyRecord",
+    "TeamRecord",
+    "TemplateRecord",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,101 @@
+"""Catalog parity and the translation / formatting helpers."""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from babel.messages.pofile import read_po
+
+from handlers import i18n
+from handlers.i18n import LOCALES_DIR, format_date, format_money, format_number, t
+
+REQUIRED_IDS = [
+    "myscore.title", "myscore.total", "myscore.grade", "myscore.provisional",
+    "myscore.coefficient", "myscore.bonus", "myscore.dimension.result",
+    "myscore.dimension.process", "myscore.dimension.capability", "myscore.strongest",
+    "myscore.weakest", "myscore.moved", "myscore.refused_other", "common.dashboard_button",
+    "checkin.title", "checkin.reflection", "checkin.submit", "checkin.closed", "checkin.saved",
+    "validation.required", "validation.not_a_number", "validation.non_negative",
+    "validation.too_large", "review.title", "review.criterion_prompt", "review.comment",
+    "review.submitted", "review.not_assigned", "review.self_refused", "review.out_of_range",
+    "review.window_closed", "coaching.prep_title", "coaching.highlights", "coaching.areas",
+    "coaching.questions", "coaching.plan_skill", "coaching.plan_metric", "coaching.plan_target",
+    "coaching.plan_due", "coaching.plan_notes", "coaching.confirm", "coaching.ask_change",
+    "coaching.followup", "awards.nominate_title", "awards.approval_request", "awards.approved",
+    "awards.rejected", "awards.announcement", "awards.star_case", "calibration.title",
+    "calibration.approval_card", "calibration.all_approved", "calibration.rejected",
+    "calibration.own_request", "calibration.on_behalf", "bonus.title", "help.member",
+    "help.manager", "help.admin", "settings.language", "settings.timezone", "settings.nudges",
+    "common.dashboard_link", "error.unknown_user", "error.generic", "error.forbidden",
+]  # fmt: skip
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_catalogs_parse_cleanly() -> None:
+    for po in LOCALES_DIR.glob("*/LC_MESSAGES/perfbot.po"):
+        with po.open("rb") as fh:
+            read_po(fh, abort_invalid=True)
+
+
+def test_catalogs_have_same_ids_nonempty_and_same_placeholders() -> None:
+    cats = i18n.load_catalogs()
+    assert set(cats) == {"en", "zh_CN"}
+    en, zh = cats["en"], cats["zh_CN"]
+    assert set(en) == set(zh)
+    for msgid in en:
+        assert en[msgid].strip(), msgid
+        assert zh[msgid].strip(), msgid
+        assert _placeholders(en[msgid]) == _placeholders(zh[msgid]), msgid
+
+
+def test_every_conversation_string_exists() -> None:
+    cats = i18n.load_catalogs()
+    missing = [m for m in REQUIRED_IDS if m not in cats["en"]]
+    assert not missing
+
+
+def test_translate_with_params_and_locale_fallback() -> None:
+    assert t("myscore.title", "zh-CN", period="2026-08") == "你的绩效得分 · 2026-08"
+    assert t("myscore.title", "en", period="2026-08") == "Your performance score · 2026-08"
+    assert t("checkin.closed", ["fr", "zh_CN"], period="2026-08") == "2026-08 的填报已截止。"
+    assert (
+        t("checkin.closed", [None, None], period="2026-08") == "The check-in for 2026-08 is closed."
+    )
+    assert t("error.forbidden", "de") == "You don't have permission to do that."
+
+
+def test_unknown_id_and_missing_param_fail_loudly() -> None:
+    with pytest.raises(KeyError, match="no.such"):
+        t("no.such.message", "en")
+    with pytest.raises(KeyError):
+        t("myscore.title", "en", wrong="x")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("zh-CN", "zh_CN"), ("zh_cn", "zh_CN"), ("zh-Hans", "zh_CN"), ("en-US", "en"), ("ja", None)],
+)
+def test_normalize_locale(tag: str, expected: str | None) -> None:
+    assert i18n.normalize_locale(tag) == expected
+
+
+def test_resolve_locale_member_then_org_then_english() -> None:
+    assert i18n.resolve_locale("en", "zh-CN") == "en"
+    assert i18n.resolve_locale(None, "zh-CN") == "zh_CN"
+    assert i18n.resolve_locale("ko", None) == "en"
+
+
+def test_formatting_helpers() -> None:
+    assert format_number(12345.678, "en") == "12,345.68"
+    assert format_number(Decimal("87.5"), "zh-CN", digits=1) == "87.5"
+    assert format_date(date(2026, 8, 14), "en") == "Aug 14, 2026"
+    assert format_date(date(2026, 8, 14), "zh-CN") == "2026年8月14日"
+    assert format_money(Decimal("12345.5"), "zh-CN") == "¥12,345.50"
+    assert format_money(100, "en", currency="USD") == "$100.00"
+    assert i18n.format_percent(0.873, "en") == "87.3%"
