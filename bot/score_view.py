@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def _num(x: Any) -> str:
@@ -33,29 +34,35 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         console.print()
         console.print(head, markup=False, style="bold")
         table = Table(show_lines=False, pad_edge=False)
-        for col in ("dimension", "indicator", "weight", "value", "target", "achievement", "score"):
-            table.add_column(col, justify="left" if col in ("dimension", "indicator") else "right")
+        for col in ("indicator", "weight", "value", "target", "achievement", "score"):
+            table.add_column(col, justify="left" if col == "indicator" else "right", no_wrap=True)
         for dim in m["dimensions"]:
-            first = True
+            table.add_row(
+                f"{dim['key']} (weight {dim['weight']}%)",
+                "",
+                "",
+                "",
+                "",
+                _num(dim["score"]),
+                style="bold",
+            )
             for ind in dim["indicators"]:
                 label = ind["key"]
                 if ind.get("replaces"):
                     label += f" (replaces {ind['replaces']})"
                 if ind.get("missing"):
-                    label += " [missing]"
+                    label += " (missing)"
                 target = _num(ind["target"])
                 if ind.get("original_target") not in (None, ind["target"]):
                     target = f"{target} (was {ind['original_target']})"
                 table.add_row(
-                    f"{dim['key']} {_num(dim['score'])} × {dim['weight']}%" if first else "",
-                    label,
+                    Text("  " + label),
                     _num(ind["weight"]),
                     _num(ind["value"]),
                     target,
                     _num(ind["achievement"]),
                     _num(ind["score"]),
                 )
-                first = False
         console.print(table)
         inc = m.get("incentives") or {}
         parts = [

@@ -21,6 +21,7 @@ from storage.orgconfig import OrgConfig, to_scoring_org
 from storage.tables import (
     BonusPointsRecord,
     CalibrationRecord,
+    KeyActionPointsRecord,
     MetricValue,
     OrgRecord,
     RatingRecord,
@@ -50,6 +51,17 @@ def current_org(session: Session) -> sm.Org:
         org,
         calibrations=org.calibrations + _chat_calibrations(session),
         bonus_points=org.bonus_points + _chat_bonus_points(session),
+        key_action_points=org.key_action_points + _key_action_points(session),
+    )
+
+
+def _key_action_points(session: Session) -> tuple[sm.KeyActionPoints, ...]:
+    stmt = select(KeyActionPointsRecord).order_by(col(KeyActionPointsRecord.id))
+    return tuple(
+        sm.KeyActionPoints(
+            member=k.member_id, period=Period.parse(k.period), points=k.points, reason=k.reason
+        )
+        for k in session.exec(stmt)
     )
 
 

@@ -28,7 +28,8 @@ def test_team_retarget_by_coefficient_applies_to_months_inside() -> None:
     i = indicator_of(score_one(org, _rows(), "2026"), "m")
     scores = [s.score for s in i.subperiods]
     assert scores[6:9] == [D(100)] * 3  # 80 / (0.8 × 100)
-    assert scores[:6] == [D(80)] * 6 and scores[9:] == [D(80)] * 3
+    assert scores[:6] == [D(80)] * 6
+    assert scores[9:] == [D(80)] * 3
     assert [s.target for s in i.subperiods][6] == D(80)
     assert [s.original_target for s in i.subperiods][6] == D(100)
     q3 = indicator_of(score_one(org, _rows(), "2026-Q3"), "m")

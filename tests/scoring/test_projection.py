@@ -30,9 +30,8 @@ def test_sum_scaled_by_elapsed_share() -> None:
 
 def test_avg_uses_value_so_far() -> None:
     rows = [row("mei", "a", "2026-10", "6"), row("mei", "a", "2026-11", "8")]
-    assert projected_achievement(ORG, rows, "mei", "a", "2026-Q4", datetime(2026, 11, 16)) == D(
-        "0.7"
-    )  # noqa: DTZ001
+    naive = datetime(2026, 11, 16)  # noqa: DTZ001 - naive means the org's timezone
+    assert projected_achievement(ORG, rows, "mei", "a", "2026-Q4", naive) == D("0.7")
 
 
 def test_monthly_mean_so_far() -> None:

@@ -72,7 +72,8 @@ def test_worked_example_breakdown() -> None:
 def test_worked_example_exact_decimals() -> None:
     report = score_report(worked_org(), worked_rows(), worked_ratings(), "2026-Q3", AS_OF)
     m = report.members[0]
-    assert m.total is not None and m.base is not None
+    assert m.total is not None
+    assert m.base is not None
     assert m.base * 3 == Decimal("291.2")
     assert round(m.total, 10) == Decimal("109.7733333333")
 
