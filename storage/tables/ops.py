@@ -29,6 +29,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    platform_ref: str | None = None
+    """What the platform returned for the sent message (Slack ts, Feishu message_id…)."""
 
 
 class ProcessedDelivery(SQLModel, table=True):

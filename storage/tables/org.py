@@ -134,3 +134,15 @@ class KeyResultRecord(SQLModel, table=True):
     weight: Decimal = Field(sa_type=ExactDecimal)
     period: str
     aggregate: str
+
+
+class MemberPreference(SQLModel, table=True):
+    """What a member chose with `/perf settings`; outlives config re-imports (None = config's)."""
+
+    __tablename__ = "member_preference"
+
+    member_id: str = Field(primary_key=True, foreign_key="member.id", ondelete="CASCADE")
+    locale: str | None = None
+    timezone: str | None = None
+    nudges: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
