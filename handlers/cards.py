@@ -278,6 +278,8 @@ class Event:
     delivery_id: str = ""
     source_ref: str | None = None
     args: str = ""
+    meta: str = ""
+    """A form's private metadata (what the handler put in `Form.private_metadata`)."""
 
 
 @dataclass(frozen=True)

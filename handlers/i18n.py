@@ -28,15 +28,23 @@ Catalogs = Mapping[str, Mapping[str, str]]
 
 
 def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
-    """Read every `<locale>/LC_MESSAGES/perfbot.po` into {locale: {msgid: text}}."""
+    """Read every `<locale>/LC_MESSAGES/*.po` into {locale: {msgid: text}}.
+
+    A locale may be split into several files by topic (`perfbot.po`, `web.po`…); the same
+    id in two files of one locale is a mistake and fails loudly.
+    """
     catalogs: dict[str, dict[str, str]] = {}
-    for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
         locale = po_path.parent.parent.name
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=locale, domain=DOMAIN)
-        catalogs[locale] = {
-            str(msg.id): str(msg.string) for msg in catalog if msg.id and msg.string
-        }
+        merged = catalogs.setdefault(locale, {})
+        for msg in catalog:
+            if not (msg.id and msg.string):
+                continue
+            if str(msg.id) in merged:
+                raise ValueError(f"{po_path}: message id {msg.id!r} is defined twice")
+            merged[str(msg.id)] = str(msg.string)
     return catalogs
 
 

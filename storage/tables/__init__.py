@@ -11,6 +11,7 @@ from storage.tables.approvals import (
     StarCase,
 )
 from storage.tables.coaching import CoachingSession, ImprovementPlan
+from storage.tables.ingest import AtRiskFlag, IngestIdempotency, LeadEvent, ProvisionalScore
 from storage.tables.metrics import ImportBatch, MetricValue, MetricValueHistory, ScoreSnapshot
 from storage.tables.ops import AuditLog, OutboxMessage, ProcessedDelivery
 from storage.tables.org import (
@@ -28,6 +29,7 @@ from storage.tables.org import (
 from storage.tables.review import CheckIn, RatingRecord, ReviewAssignment, ReviewCycle
 
 __all__ = [
+    "AtRiskFlag",
     "AuditLog",
     "Award",
     "BonusApproval",
@@ -41,8 +43,10 @@ __all__ = [
     "ImportBatch",
     "ImprovementPlan",
     "IndicatorRecord",
+    "IngestIdempotency",
     "KeyActionPointsRecord",
     "KeyResultRecord",
+    "LeadEvent",
     "MemberIdentity",
     "MemberPreference",
     "MemberRecord",
@@ -51,6 +55,7 @@ __all__ = [
     "OrgRecord",
     "OutboxMessage",
     "ProcessedDelivery",
+    "ProvisionalScore",
     "RatingRecord",
     "ReviewAssignment",
     "ReviewCycle",

@@ -1,0 +1,5 @@
+"""Conversation module: checkin (routes are filled in by its implementation)."""
+
+from handlers.routes import Routes
+
+ROUTES = Routes()
