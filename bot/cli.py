@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.console import err, out
+from bot.delivery_cli import outbox_app
+from bot.jobs_cli import jobs_app
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -29,6 +31,12 @@ reviews_app = typer.Typer(help="360 ratings of past or offline cycles.", no_args
 app.add_typer(org_app, name="org")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(reviews_app, name="reviews")
+leads_app = typer.Typer(help="Lead events (lead handoff timeliness).", no_args_is_help=True)
+app.add_typer(leads_app, name="leads")
+slack_app = typer.Typer(help="Slack app setup.", no_args_is_help=True)
+app.add_typer(slack_app, name="slack")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(jobs_app, name="jobs")
 
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
@@ -123,6 +131,17 @@ def reviews_import(file: Path, dry_run: DryRun = False) -> None:
     out.print(result.message, markup=False)
 
 
+@leads_app.command("import")
+def leads_import(file: Path) -> None:
+    """Load lead events (lead_id,member,created_at,handed_over_at); recompute handoff rates."""
+    from handlers.leads_io import import_leads_file
+
+    result = import_leads_file(_engine(_settings()), file, now=datetime.now().astimezone())
+    if result.errors:
+        raise _fail(result.errors)
+    out.print(result.message, markup=False)
+
+
 @app.command()
 def score(
     period: Annotated[str, typer.Option(help="2026-08, 2026-Q3 or 2026.")],
@@ -165,6 +184,14 @@ def score(
         render_report(result.report, out)
 
 
+@slack_app.command("manifest")
+def slack_manifest() -> None:
+    """Print the Slack app manifest (JSON) for `PERFBOT_PUBLIC_URL`."""
+    from bot.platforms.slack_manifest import manifest_json
+
+    out.print(manifest_json(_settings().public_url), markup=False, highlight=False)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Bind address.")] = "0.0.0.0",  # noqa: S104
@@ -198,6 +225,7 @@ def demo(
     base = f"http://{host}:{port}"
     out.print(f"health:     {base}/healthz", markup=False)
     out.print(f"API docs:   {base}/docs", markup=False)
+    out.print(f"playground: {base}/playground", markup=False)
     if no_serve:
         return
     import uvicorn
@@ -205,6 +233,44 @@ def demo(
     from bot.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def link(member: str) -> None:
+    """Print a short-lived, single-use signed dashboard link for MEMBER."""
+    from handlers.links import LINK_MINUTES, LinkConfigError, make_dashboard_link
+    from storage.db import session_scope
+    from storage.repo.scoring_inputs import NoOrgError, current_org
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as session:
+            known = member in current_org(session).members
+        url = make_dashboard_link(settings, settings.public_url, member)
+    except (NoOrgError, LinkConfigError) as exc:
+        raise _fail([str(exc)]) from None
+    if not known:
+        raise _fail([f"unknown member {member!r}"])
+    out.print(url, markup=False, highlight=False, soft_wrap=True)
+    err.print(f"valid for {LINK_MINUTES} minutes, once", markup=False, highlight=False)
+
+
+@app.command()
+def bench(
+    only: Annotated[
+        list[str] | None, typer.Option(help="webhook, fanout, scoring, dashboard, import.")
+    ] = None,
+    smoke: Annotated[bool, typer.Option("--smoke", help="Every figure at a tiny size.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run the benchmarks of bench/README.md (from a source checkout)."""
+    try:
+        from bench.runner import main as bench_main
+    except ModuleNotFoundError:
+        raise _fail(["perfbot bench needs a source checkout (the bench/ package)"]) from None
+    args = [arg for name in only or [] for arg in ("--only", name)]
+    args += ["--smoke"] * smoke + ["--json"] * as_json
+    raise typer.Exit(bench_main(args))
 
 
 def main() -> None:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     wecom_api_url: str = "https://qyapi.weixin.qq.com"
 
     ingest_token: SecretStr | None = None
+    ingest_tokens: SecretStr | None = None
+    """Named ingestion tokens, each bound to an origin: `crm:secret1,douyin:secret2`."""
+    ingest_max_items: int = 10_000
+    ingest_max_bytes: int = 5 * 1024 * 1024
     scheduler: Literal["on", "off"] = "on"
     playground: Literal["on", "off"] = "off"
     log_format: Literal["text", "json"] = "text"
@@ -44,6 +48,10 @@ class Settings(BaseSettings):
     slack_max_per_minute: int = 300
     feishu_max_per_minute: int = 1000
     wecom_max_per_minute: int = 1000
+    outbox_concurrency: int = 16
+    """Sends in flight per replica (also the most a killed replica can duplicate)."""
+    outbox_lease_seconds: float = 30.0
+    outbox_poll_seconds: float = 1.0
 
     @property
     def slack_enabled(self) -> bool:

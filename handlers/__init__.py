@@ -17,8 +17,20 @@ def build_routes() -> Routes:
         myscore,
         perf,
         review,
+        schedule_actions,
     )
 
     return merge(
-        m.ROUTES for m in (myscore, checkin, review, coaching, awards, calibration, perf, home)
+        m.ROUTES
+        for m in (
+            myscore,
+            checkin,
+            review,
+            coaching,
+            awards,
+            calibration,
+            perf,
+            home,
+            schedule_actions,
+        )
     )

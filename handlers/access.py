@@ -13,6 +13,23 @@ def is_admin(org: Org, member_id: str) -> bool:
     return m is not None and ADMIN in m.roles
 
 
+def _boss(org: Org, member_id: str) -> str | None:
+    """The direct manager. A team-manager default is ignored when that manager reports
+    (through explicit `manager` lines) to this member: the explicit line wins, so the head
+    of a team whose lead reports to them does not end up below their own report."""
+    boss = org.manager_of(member_id)
+    if boss is None or org.members[member_id].manager:
+        return boss
+    seen: set[str] = set()
+    current: str | None = boss
+    while current is not None and current in org.members and current not in seen:
+        seen.add(current)
+        current = org.members[current].manager
+        if current == member_id:
+            return None
+    return boss
+
+
 def managers_of(org: Org, member_id: str) -> list[str]:
     """The chain above a member, nearest first (cycles in a bad config are cut)."""
     chain: list[str] = []
@@ -20,7 +37,7 @@ def managers_of(org: Org, member_id: str) -> list[str]:
     while True:
         if current not in org.members:
             return chain
-        boss = org.manager_of(current)
+        boss = _boss(org, current)
         if boss is None or boss == current or boss in chain or boss == member_id:
             return chain
         chain.append(boss)

@@ -8,13 +8,14 @@ print them its own way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from handlers.autoscore import process_batch
 from scoring import report_to_json, score_report
 from scoring.model import MetricRow, Org
 from scoring.periods import Period, PeriodError
@@ -29,6 +30,7 @@ from storage.repo import (
     load_scoring_inputs,
 )
 from storage.repo.frozen import frozen_periods_touched, record_reopen
+from storage.repo.ingest import lock_imports
 from storage.tabular import TableError, parse_metrics_file, parse_reviews_file
 
 
@@ -78,6 +80,7 @@ def import_metrics_file(
     dry_run: bool = False,
     reopen: bool = False,
     actor: str = "cli",
+    now: datetime | None = None,
 ) -> Outcome:
     org, errors = _org_or_error(engine)
     if org is None:
@@ -89,6 +92,7 @@ def import_metrics_file(
     except OSError as exc:
         return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
     with session_scope(engine) as session:
+        lock_imports(session)
         frozen = frozen_periods_touched(session, rows=parsed.rows)
         if frozen and not reopen:
             return Outcome(
@@ -108,6 +112,7 @@ def import_metrics_file(
         if frozen:
             record_reopen(session, periods=frozen, actor=actor, source=path.name)
         result = import_metrics(session, rows=rows, source=path.name, actor=actor)
+        process_batch(session, batch_id=result.batch_id, now=now or datetime.now(UTC))
     return Outcome(
         warnings=parsed.warnings,
         message=(

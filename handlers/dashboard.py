@@ -21,14 +21,13 @@ from handlers.webdata import (
     fmt_pct,
     fmt_value,
     indicator_names,
-    rows_for,
     team_name,
     text_of,
 )
 from scoring.jsonout import num
 from scoring.model import Org
 from scoring.periods import Period
-from scoring.report import report_to_json, score_report
+from scoring.report import Scorer, report_to_json
 
 FUNNEL = ("acquisition", "conversion", "retention", "repurchase")
 Json = dict[str, Any]
@@ -48,7 +47,8 @@ def member_page(engine: Engine, member_id: str, period: Period, ins: Inputs, loc
     }
     if member.template is None:
         return base | {"unscored": True}
-    report = score_report(org, ins.rows, ins.ratings, period, ins.now, members=[member_id])
+    scorer = Scorer(org, ins.rows, ins.ratings, ins.now)
+    report = scorer.report(period, members=[member_id])
     mj = report_to_json(report)["members"][0]
     records = load_member_records(engine, member_id, member.team, period)
     names = indicator_names(org, locale)
@@ -70,7 +70,7 @@ def member_page(engine: Engine, member_id: str, period: Period, ins: Inputs, loc
         "funnel": _funnel(org, member.template, indicators, names, locale),
         "reviews": _reviews(org, indicators, names, locale),
         "threshold": org.anonymity_threshold,
-        "trend": _trend(ins, member_id, member.team, period, locale),
+        "trend": _trend(ins, scorer, member_id, period, locale),
         "incentives": _incentives(mj["incentives"], locale),
         "records": _records(records, locale),
     }
@@ -100,7 +100,9 @@ def _indicator_row(i: Json, names: dict[str, str], rec: MemberRecords, locale: s
         "replaces": names.get(i["replaces"], i["replaces"]) if i["replaces"] else None,
         "dimension": dimension_name(i["dimension"], locale),
         "weight": fmt_num(i["weight"], locale),
-        "value": t("web.hidden_value", locale) if hidden else fmt_value(i["value"], i["unit"], locale),
+        "value": t("web.hidden_value", locale)
+        if hidden
+        else fmt_value(i["value"], i["unit"], locale),
         "target": fmt_value(i["original_target"], i["unit"], locale),
         "calibrated": (
             fmt_value(i["target"], i["unit"], locale)
@@ -170,27 +172,31 @@ def _reviews(org: Org, indicators: list[Json], names: dict[str, str], locale: st
                 }
             )
         out.append(
-            {"name": names.get(i["key"], i["key"]), "score": fmt_num(i["score"], locale), "cycles": cycles}
+            {
+                "name": names.get(i["key"], i["key"]),
+                "score": fmt_num(i["score"], locale),
+                "cycles": cycles,
+            }
         )
     return out
 
 
-def _trend(ins: Inputs, member_id: str, team: str, period: Period, locale: str) -> Json:
-    """Monthly process scores and quarterly totals of the period's year, up to today."""
+def _trend(ins: Inputs, scorer: Scorer, member_id: str, period: Period, locale: str) -> Json:
+    """Monthly process scores and quarterly totals of the period's year, up to today
+    (one `Scorer` for all of them: the rows are indexed once)."""
     year = period if period.kind == "year" else period.enclosing("year")
-    rows = rows_for(ins.rows, {member_id, f"team:{team}"})
     months = [m for m in year.subperiods("month") if m.start <= ins.today]
     process: list[float | None] = []
     totals: list[float | None] = [None] * len(months)
     for m in months:
-        ms = score_report(ins.org, rows, ins.ratings, m, ins.now, members=[member_id]).members[0]
+        ms = scorer.report(m, members=[member_id]).members[0]
         dim = next((d for d in ms.dimensions if d.key == "process"), None)
         process.append(num(dim.score) if dim else None)
     for q in year.subperiods("quarter"):
         inside = [k for k, m in enumerate(months) if q.contains(m)]
         if not inside:
             continue
-        qs = score_report(ins.org, rows, ins.ratings, q, ins.now, members=[member_id]).members[0]
+        qs = scorer.report(q, members=[member_id]).members[0]
         totals[inside[-1]] = num(qs.total)
     return {
         "labels": [str(m) for m in months],
@@ -240,7 +246,11 @@ def _records(rec: MemberRecords, locale: str) -> Json:
             for s in rec.star_cases
         ],
         "key_action_points": [
-            {"period": k.period, "points": fmt_num(float(k.points), locale), "reason": _award_kind(k.reason, locale)}
+            {
+                "period": k.period,
+                "points": fmt_num(float(k.points), locale),
+                "reason": _award_kind(k.reason, locale),
+            }
             for k in rec.key_action_points
         ],
         "plans": [

@@ -49,9 +49,7 @@ def _in(period: Period, text: str) -> bool:
         return False
 
 
-def load_member_records(
-    engine: Engine, member_id: str, team: str, period: Period
-) -> MemberRecords:
+def load_member_records(engine: Engine, member_id: str, team: str, period: Period) -> MemberRecords:
     with session_scope(engine) as session:
         awards = session.exec(
             select(Award).where(Award.member_id == member_id).order_by(col(Award.id))

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
+
+from sqlmodel import Session
 
 from handlers.cards import Card, Ephemeral, Event, EventKind, Reply, Send, Text
 from handlers.context import Ctx, Deps, member_settings
 from handlers.delivery import send_to_member
+from handlers.groupcommit import group_commit
 from handlers.i18n import resolve_locale, t
 from handlers.routes import Handler, Routes
 from scoring.model import Org
@@ -54,52 +58,73 @@ def _lookup(routes: Routes, event: Event) -> Handler | None:
 
 
 def dispatch(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
-    """Handle one inbound event; returns the replies for the adapter's response."""
+    """Handle one inbound event in its own transaction; returns the replies."""
     with session_scope(deps.engine) as session:
-        try:
-            org = current_org(session)
-        except NoOrgError:
-            return _notice(t("error.not_configured", inbound.locale_hint))
-        member_id = member_for_identity(session, platform=inbound.platform, user_id=inbound.user_id)
-        if member_id is None or member_id not in org.members:
-            locale = resolve_locale(inbound.locale_hint, org.locale)
-            return _notice(t("error.unknown_user", locale, admin=admin_names(org)))
-        if inbound.delivery_id and not claim_delivery(
-            session, platform=inbound.platform, delivery_id=inbound.delivery_id
-        ):
-            return []
-        locale, tz, nudges = member_settings(session, org, member_id)
-        ctx = Ctx(
-            deps=deps,
-            session=session,
-            org=org,
-            member_id=member_id,
-            platform=inbound.platform,
-            now=deps.clock(),
-            locale=locale,
-            timezone=tz,
-            nudges=nudges,
-        )
-        event = Event(
-            member_id=member_id,
-            platform=inbound.platform,
-            kind=inbound.kind,
-            name=inbound.name,
-            values=dict(inbound.values),
-            locale=locale,
-            delivery_id=inbound.delivery_id,
-            source_ref=inbound.source_ref,
-            args=inbound.args,
-            meta=inbound.meta,
-        )
-        handler = _lookup(routes, event)
-        if handler is None:
-            fallback = routes.commands.get("help") if event.kind == "command" else None
-            if fallback is None:
-                return _notice(ctx.t("error.unknown_command", command=event.name))
-            handler = fallback
-        replies = handler(event, ctx)
-        return queue_sends(ctx, replies)
+        return dispatch_in(session, deps, inbound, routes)
+
+
+async def dispatch_grouped(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
+    """`dispatch` through the engine's group commit (see `handlers.groupcommit`): the
+    replies come back once the event's effects are committed, its own savepoint keeping it
+    all-or-nothing. For clicks and form submissions, where the ack waits on the write."""
+    return await group_commit(deps.engine).run(
+        partial(dispatch_in, deps=deps, inbound=inbound, routes=routes)
+    )
+
+
+def dispatch_grouped_sync(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
+    """`dispatch_grouped` for callers already in a worker thread (blocks until committed)."""
+    return group_commit(deps.engine).call(
+        partial(dispatch_in, deps=deps, inbound=inbound, routes=routes)
+    )
+
+
+def dispatch_in(session: Session, deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
+    """The body of `dispatch` inside the caller's unit of work (which commits it)."""
+    try:
+        org = current_org(session)
+    except NoOrgError:
+        return _notice(t("error.not_configured", inbound.locale_hint))
+    member_id = member_for_identity(session, platform=inbound.platform, user_id=inbound.user_id)
+    if member_id is None or member_id not in org.members:
+        locale = resolve_locale(inbound.locale_hint, org.locale)
+        return _notice(t("error.unknown_user", locale, admin=admin_names(org)))
+    if inbound.delivery_id and not claim_delivery(
+        session, platform=inbound.platform, delivery_id=inbound.delivery_id
+    ):
+        return []
+    locale, tz, nudges = member_settings(session, org, member_id)
+    ctx = Ctx(
+        deps=deps,
+        session=session,
+        org=org,
+        member_id=member_id,
+        platform=inbound.platform,
+        now=deps.clock(),
+        locale=locale,
+        timezone=tz,
+        nudges=nudges,
+    )
+    event = Event(
+        member_id=member_id,
+        platform=inbound.platform,
+        kind=inbound.kind,
+        name=inbound.name,
+        values=dict(inbound.values),
+        locale=locale,
+        delivery_id=inbound.delivery_id,
+        source_ref=inbound.source_ref,
+        args=inbound.args,
+        meta=inbound.meta,
+    )
+    handler = _lookup(routes, event)
+    if handler is None:
+        fallback = routes.commands.get("help") if event.kind == "command" else None
+        if fallback is None:
+            return _notice(ctx.t("error.unknown_command", command=event.name))
+        handler = fallback
+    replies = handler(event, ctx)
+    return queue_sends(ctx, replies)
 
 
 def queue_sends(ctx: Ctx, replies: list[Reply]) -> list[Reply]:

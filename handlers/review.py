@@ -1,5 +1,180 @@
-"""Conversation module: review (routes are filled in by its implementation)."""
+"""360 review conversation: the rater opens the form from their DM card and submits.
 
+Every check runs on the server against the stored assignment (meta carries only its id),
+so a forged payload cannot rate someone unassigned, oneself, outside the window, or with a
+value or criterion the form did not offer. Replies name the ratee to the rater only; the
+audit line says that *a* review was submitted in the cycle, never by whom for whom.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.cards import (
+    Card,
+    Ephemeral,
+    Event,
+    Form,
+    FormErrors,
+    OpenForm,
+    RatingInput,
+    Reply,
+    Text,
+    TextInput,
+    UpdateSource,
+)
+from handlers.context import Ctx
+from handlers.i18n import format_date
+from handlers.review_cycle import is_open, last_edit_day
 from handlers.routes import Routes
+from scoring.model import Org
+from storage.repo.audit import audit
+from storage.repo.reviews import get_assignment, get_cycle, ratings_given, save_ratings
+from storage.tables import ReviewAssignment, ReviewCycle
 
 ROUTES = Routes()
+
+COMMENT = "comment"
+MAX_COMMENT = 3000
+_INT = re.compile(r"\d{1,3}")
+
+
+def criteria_for(org: Org, ratee_id: str, kind: str) -> dict[str, int]:
+    """{criterion: scale} of the ratee's `peer` (or `manager`) indicators, template order."""
+    member = org.members[ratee_id]
+    template = org.templates.get(member.template or "")
+    out: dict[str, int] = {}
+    if template is None:
+        return out
+    source = "manager" if kind == "manager" else "peer"
+    for ind in template.indicators:
+        if ind.source == source:
+            for c in ind.criteria:
+                out.setdefault(c, ind.scale or org.review_scale)
+    return out
+
+
+def _criterion_name(org: Org, criterion: str, locale: str) -> str:
+    names = org.criteria.get(criterion, {})
+    tag = "zh-CN" if locale.startswith("zh") else "en"
+    return names.get(tag) or names.get("en") or names.get("zh-CN") or criterion
+
+
+def _refuse(ctx: Ctx, msgid: str, **params: object) -> list[Reply]:
+    return [Ephemeral(Card(blocks=(Text(ctx.t(msgid, **params)),)))]
+
+
+def _checked(ctx: Ctx, raw_id: str) -> tuple[ReviewAssignment, ReviewCycle] | list[Reply]:
+    """The assignment and cycle behind a click or submission, or the refusal to send."""
+    a = get_assignment(ctx.session, assignment_id=int(raw_id)) if raw_id.isdigit() else None
+    if a is not None and a.ratee_id == ctx.member_id:
+        return _refuse(ctx, "review.self_refused")
+    if a is None or a.rater_id != ctx.member_id or a.ratee_id not in ctx.org.members:
+        return _refuse(ctx, "review.not_assigned")
+    cycle = get_cycle(ctx.session, quarter=a.cycle)
+    if cycle is None or not is_open(cycle, ctx.now):
+        return _refuse(ctx, "review.window_closed", period=a.cycle)
+    return a, cycle
+
+
+@ROUTES.action("review.open")
+def open_form(event: Event, ctx: Ctx) -> list[Reply]:
+    """The button on the DM card: the rating form, prefilled with earlier answers."""
+    checked = _checked(ctx, event.values.get("value", ""))
+    if isinstance(checked, list):
+        return checked
+    a, cycle = checked
+    given = ratings_given(ctx.session, cycle=a.cycle, rater_id=a.rater_id, ratee_id=a.ratee_id)
+    inputs: list[RatingInput | TextInput] = [
+        RatingInput(
+            input_id=c,
+            label=_criterion_name(ctx.org, c, ctx.locale),
+            scale=scale,
+            initial=given[c].value if c in given else None,
+            hint=ctx.t(
+                "review.criterion_prompt",
+                criterion=_criterion_name(ctx.org, c, ctx.locale),
+                scale=scale,
+            ),
+        )
+        for c, scale in criteria_for(ctx.org, a.ratee_id, a.kind).items()
+    ]
+    old_comment = next((r.comment for r in given.values() if r.comment), None)
+    inputs.append(
+        TextInput(
+            COMMENT,
+            ctx.t("review.comment"),
+            multiline=True,
+            required=False,
+            initial=old_comment,
+            max_length=MAX_COMMENT,
+        )
+    )
+    name = ctx.org.members[a.ratee_id].name or a.ratee_id
+    form = Form(
+        form_id="review.submit",
+        title=ctx.t("review.form_title"),
+        submit_label=ctx.t("common.submit"),
+        inputs=inputs,
+        private_metadata=str(a.id),
+        blocks_before=(Text(ctx.t("review.intro", name=name, period=cycle.quarter)),),
+    )
+    return [OpenForm(form)]
+
+
+def _validate(
+    ctx: Ctx, values: dict[str, str], criteria: dict[str, int]
+) -> tuple[dict[str, int], str | None] | dict[str, str]:
+    """Ratings and comment from the submitted values, or per-field errors."""
+    errors: dict[str, str] = {}
+    for key in values:
+        if key not in criteria and key != COMMENT:
+            errors[key] = ctx.t("review.unknown_field")
+    ratings: dict[str, int] = {}
+    for c, scale in criteria.items():
+        raw = values.get(c, "").strip()
+        if not raw:
+            errors[c] = ctx.t("review.required")
+        elif not _INT.fullmatch(raw) or not 1 <= int(raw) <= scale:
+            errors[c] = ctx.t("review.out_of_range", scale=scale)
+        else:
+            ratings[c] = int(raw)
+    comment = values.get(COMMENT, "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT:
+        errors[COMMENT] = ctx.t("review.comment_too_long", max=MAX_COMMENT)
+    return errors if errors else (ratings, comment)
+
+
+@ROUTES.form("review.submit")
+def submit(event: Event, ctx: Ctx) -> list[Reply]:
+    """Validate everything, then upsert; a resubmission while open replaces the last one."""
+    checked = _checked(ctx, event.meta)
+    if isinstance(checked, list):
+        return checked
+    a, cycle = checked
+    criteria = criteria_for(ctx.org, a.ratee_id, a.kind)
+    result = _validate(ctx, dict(event.values), criteria)
+    if isinstance(result, dict):
+        return [FormErrors(result)]
+    ratings, comment = result
+    save_ratings(
+        ctx.session,
+        cycle=a.cycle,
+        rater_id=a.rater_id,
+        ratee_id=a.ratee_id,
+        values=ratings,
+        comment=comment,
+        submitted_at=ctx.now,
+    )
+    # Counts only: no rater, no ratee, no value (scoring.md §4 anonymity).
+    audit(
+        ctx.session,
+        actor="reviewer",
+        action="review.submit",
+        subject=a.cycle,
+        details={"ratings": len(ratings)},
+    )
+    name = ctx.org.members[a.ratee_id].name or a.ratee_id
+    deadline = format_date(last_edit_day(cycle, ctx.timezone), ctx.locale)
+    text = ctx.t("review.submitted", name=name, deadline=deadline)
+    return [UpdateSource(Card(blocks=(Text(text),), card_id=f"review:{a.cycle}:a{a.id}"))]

@@ -6,7 +6,7 @@ hidden where the anonymity rule says so; formatting here only localises them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -35,10 +35,13 @@ def org_today(org: Org, now: datetime) -> date:
     return now.astimezone(ZoneInfo(org.timezone)).date()
 
 
-def load_inputs(engine: Engine, period: Period, now: datetime) -> Inputs:
-    """Org, rows and ratings of `period`'s year (raises NoOrgError without an org)."""
+def load_inputs(
+    engine: Engine, period: Period, now: datetime, members: list[str] | None = None
+) -> Inputs:
+    """Org, rows and ratings of `period`'s year (raises NoOrgError without an org); with
+    `members`, only what those members' scores read (storage's one-member path)."""
     with session_scope(engine) as session:
-        org, rows, ratings = load_scoring_inputs(session, period=period)
+        org, rows, ratings = load_scoring_inputs(session, period=period, members=members)
     return Inputs(org, rows, ratings, now, org_today(org, now))
 
 
@@ -122,8 +125,3 @@ def indicator_names(org: Org, locale: str) -> dict[str, str]:
         for ind in tpl.indicators:
             out.setdefault(ind.key, text_of(ind.name, locale, ind.key))
     return out
-
-
-def rows_for(rows: Iterable[MetricRow], subjects: set[str]) -> list[MetricRow]:
-    """Only the rows of these subjects: a one-member score needs no one else's rows."""
-    return [r for r in rows if r.subject in subjects]

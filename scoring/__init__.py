@@ -1,5 +1,5 @@
 """perfbot scoring: pure, exact arithmetic of docs/scoring.md (no I/O, no clock)."""
 
-from scoring.report import report_to_json, score_report
+from scoring.report import Scorer, report_to_json, score_report
 
-__all__ = ["report_to_json", "score_report"]
+__all__ = ["Scorer", "report_to_json", "score_report"]

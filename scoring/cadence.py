@@ -9,7 +9,7 @@ exactly the months it contains.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -36,6 +36,18 @@ class Context:
     period: Period
     today: date
     tz: ZoneInfo
+    spans: dict[Period, tuple[date, bool]] = field(default_factory=dict)
+    """Per evaluation period: (cutoff, is_open), computed once per report."""
+
+    def span(self, period: Period) -> tuple[date, bool]:
+        """(cutoff, is_open) of an evaluation period inside this report."""
+        found = self.spans.get(period)
+        if found is None:
+            found = self.spans[period] = (
+                min(period.end, self.period.end),
+                not period.is_closed(self.today),
+            )
+        return found
 
 
 @lru_cache(maxsize=256)
@@ -55,7 +67,7 @@ def _value(
     if ind.source in ("peer", "manager"):
         rv = ctx.reviews.value(member.id, ind, period, cutoff)
         return rv.value, rv.cycles
-    subject = f"team:{member.team}" if ind.subject == "team" else member.id
+    subject = "team:" + member.team if ind.subject == "team" else member.id
     rows = ctx.rows.rows_in(subject, ind.key, period, cutoff)
     return aggregate(rows, ind.aggregate, ctx.tz), ()
 
@@ -64,10 +76,9 @@ def evaluate_once(
     ctx: Context, member: Member, base: Indicator, period: Period, sub: bool
 ) -> SubScore:
     """Score one evaluation period; an open sub-period without a value is not counted."""
-    cutoff = min(period.end, ctx.period.end)
-    is_open = not period.is_closed(ctx.today)
+    cutoff, is_open = ctx.span(period)
     force = ctx.cals.resolve(member, base, period)
-    cals = tuple(c for c in (force.swap, force.retarget) if c is not None)
+    cals = force.calibrations
     if not counted_for(member, period.start, cutoff):
         return _blank(period, force, cals, is_open)
     value, figs = _value(ctx, member, force.indicator, period, cutoff)
@@ -119,7 +130,9 @@ def evaluate_indicator(ctx: Context, member: Member, base: Indicator) -> Indicat
         missing=any(s.missing for s in counted),
         counted=bool(counted),
         replaces=base.key if key != base.key else None,
-        calibrations=_distinct(c for s in counted for c in s.calibrations),
+        calibrations=_distinct(cals)
+        if (cals := [c for s in counted for c in s.calibrations])
+        else (),
         source=shown.source,
         unit=shown.unit,
         rule=shown.rule,

@@ -34,6 +34,13 @@ class InForce:
     swap: Calibration | None = None
     retarget: Calibration | None = None
 
+    @property
+    def calibrations(self) -> tuple[Calibration, ...]:
+        """The swap and the retarget in force, those that exist, in that order."""
+        if self.swap is None and self.retarget is None:
+            return ()
+        return tuple(c for c in (self.swap, self.retarget) if c is not None)
+
 
 def swapped_indicator(base: Indicator, to: SwapTarget) -> Indicator:
     """The `to` indicator, with `from`'s dimension and weight, read from metric rows."""
@@ -64,6 +71,7 @@ class CalibrationIndex:
             key = cal.swap_from if cal.type == "swap" else cal.indicator
             if key:
                 self._by[(cal.type, key)].append((pos, cal))
+        self._plain: dict[tuple[int, Decimal | None], InForce] = {}
 
     def _rank(self, entry: _Entry, member: Member) -> tuple[int, datetime, int]:
         pos, cal = entry
@@ -86,6 +94,8 @@ class CalibrationIndex:
 
     def resolve(self, member: Member, base: Indicator, period: Period) -> InForce:
         """Swap first, then retarget the indicator in force; targets before and after."""
+        if ("swap", base.key) not in self._by and ("retarget", base.key) not in self._by:
+            return self._uncalibrated(base, member.targets.get(base.key, base.target))
         swap = self.winner("swap", base.key, member, period)
         ind = base
         if swap is not None and swap.swap_to is not None:
@@ -98,6 +108,14 @@ class CalibrationIndex:
         if retarget is not None:
             target = _retarget(retarget, original, member, ind)
         return InForce(ind, original, target, swap, retarget)
+
+    def _uncalibrated(self, base: Indicator, target: Decimal | None) -> InForce:
+        """The shared InForce of an indicator no calibration names (the common case)."""
+        key = (id(base), target)
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = InForce(base, target, target)
+        return found
 
 
 def _retarget(cal: Calibration, target: Decimal | None, member: Member, ind: Indicator) -> Decimal:

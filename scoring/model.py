@@ -252,7 +252,7 @@ class Org:
         return team.manager if team else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricRow:
     """One value for (subject, indicator, period, item, origin).
 
@@ -270,7 +270,7 @@ class MetricRow:
     seq: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rating:
     """One 360 rating; `cycle` is a quarter."""
 

@@ -29,6 +29,10 @@ def exact_context() -> decimal.Context:
     )
 
 
+EXACT = exact_context()
+"""The shared exact context: `localcontext(EXACT)` copies it, so nobody mutates it."""
+
+
 def mean(values: Iterable[Decimal]) -> Decimal | None:
     """Arithmetic mean, None for no values (a missing figure, not zero)."""
     items = list(values)
@@ -39,7 +43,7 @@ def mean(values: Iterable[Decimal]) -> Decimal | None:
 
 def round2(value: Decimal) -> Decimal:
     """Half-up to 2 decimals, after snapping away 60-digit division noise."""
-    with decimal.localcontext(exact_context()):
+    with decimal.localcontext(EXACT):
         snapped = value.quantize(_SNAP, rounding=ROUND_HALF_EVEN)
         return snapped.quantize(_CENT, rounding=ROUND_HALF_UP)
 

@@ -27,10 +27,14 @@ from scoring.values import aggregate
 class Payouts:
     """Caches the org-wide parts (content hits, team splits) for one report."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, hits: list[ContentHit] | None = None) -> None:
+        """`hits`: the content hits of these rows when already known (they do not depend
+        on the report period)."""
         self.ctx = ctx
         award = ctx.org.incentives.content_hit
-        self.hits: list[ContentHit] = content_hits(ctx.rows, award) if award else []
+        if hits is None:
+            hits = content_hits(ctx.rows, award) if award else []
+        self.hits: list[ContentHit] = hits
         self._hits_by_member: dict[str, list[ContentHit]] = defaultdict(list)
         for hit in self.hits:
             self._hits_by_member[hit.member].append(hit)

@@ -1,8 +1,8 @@
 """`score_report`: the whole breakdown of one period as of one moment (scoring.md).
 
-Rows and ratings are indexed once, team-wide figures (OKR, splits, awards) are computed once
-per team, and each member then costs only dictionary look-ups, so an org of thousands of
-members scores in seconds.
+Rows and ratings are indexed once (`Scorer`), team-wide figures (OKR, splits, awards) are
+computed once per team and period, and each member then costs only dictionary look-ups, so
+an org of thousands of members scores in seconds.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from datetime import date, datetime, time
 from decimal import Decimal, localcontext
 from zoneinfo import ZoneInfo
 
-from scoring.breakdown import MemberScore, OkrScore, Report
+from scoring.breakdown import OkrScore, Report
 from scoring.cadence import Context
 from scoring.calibration import CalibrationIndex
 from scoring.engine import score_member
+from scoring.incentives import ContentHit, content_hits
 from scoring.jsonout import report_to_json
 from scoring.model import Member, MetricRow, Org, Rating, Template
-from scoring.numbers import ZERO, exact_context
+from scoring.numbers import EXACT, ZERO
 from scoring.okr import team_okr
 from scoring.payouts import Payouts
 from scoring.periods import Period
@@ -27,7 +28,7 @@ from scoring.reviews import ReviewIndex
 from scoring.rules import ScoringError
 from scoring.values import RowIndex
 
-__all__ = ["as_of_in_org", "build_context", "report_to_json", "score_report"]
+__all__ = ["Scorer", "as_of_in_org", "build_context", "report_to_json", "score_report"]
 
 
 def as_of_in_org(as_of: datetime | date, tz: ZoneInfo) -> datetime:
@@ -73,6 +74,68 @@ def _selected(org: Org, members: Iterable[str] | None) -> list[tuple[Member, Tem
     return out
 
 
+class Scorer:
+    """The inputs indexed once, for any number of reports at one as-of moment.
+
+    Rows are grouped once, 360 cycle figures, team OKRs per (team, period) and content hits
+    are computed once and shared, so a trend chart (twelve months and four quarters) or a
+    rescore of several periods costs little more than its slowest report.
+    """
+
+    def __init__(
+        self,
+        org: Org,
+        rows: Iterable[MetricRow] | RowIndex,
+        ratings: Iterable[Rating],
+        as_of: datetime | date,
+    ) -> None:
+        self.org = org
+        self.tz = ZoneInfo(org.timezone)
+        self.as_of = as_of_in_org(as_of, self.tz)
+        self.today = self.as_of.date()
+        self.rows = rows if isinstance(rows, RowIndex) else RowIndex(rows)
+        self.reviews = ReviewIndex(org, ratings)
+        self.cals = CalibrationIndex(org.calibrations, self.tz)
+        self._okrs: dict[tuple[str, Period], OkrScore] = {}
+        self._hits: list[ContentHit] | None = None
+
+    def context(self, period: Period) -> Context:
+        return Context(self.org, self.rows, self.reviews, self.cals, period, self.today, self.tz)
+
+    def _okr(self, team: str, period: Period) -> OkrScore:
+        key = (team, period)
+        if key not in self._okrs:
+            self._okrs[key] = team_okr(
+                self.org.teams.get(team), self.rows, period, self.today, self.tz
+            )
+        return self._okrs[key]
+
+    def _content_hits(self) -> list[ContentHit]:
+        award = self.org.incentives.content_hit
+        if self._hits is None:
+            self._hits = content_hits(self.rows, award) if award else []
+        return self._hits
+
+    def report(self, period: Period | str, *, members: Iterable[str] | None = None) -> Report:
+        """Score every scored member (or the named ones) for `period`."""
+        org = self.org
+        p = Period.parse(period) if isinstance(period, str) else period
+        chosen = _selected(org, members)
+        with localcontext(EXACT):
+            ctx = self.context(p)
+            payouts = Payouts(ctx, self._content_hits())
+            bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
+            for bp in org.bonus_points:
+                if p.contains(bp.period):
+                    bonus[bp.member] += bp.points
+            scored = [
+                score_member(ctx, m, tpl, self._okr(m.team, p), payouts, bonus[m.id])
+                for m, tpl in chosen
+            ]
+        provisional = not p.is_closed(self.today) or any(m.provisional for m in scored)
+        return Report(p, self.as_of, provisional, scored, org.anonymity_threshold)
+
+
 def score_report(
     org: Org,
     rows: Iterable[MetricRow],
@@ -82,24 +145,8 @@ def score_report(
     *,
     members: Iterable[str] | None = None,
 ) -> Report:
-    """Score every scored member (or the named ones) for `period` as of `as_of`."""
-    tz = ZoneInfo(org.timezone)
-    p = Period.parse(period) if isinstance(period, str) else period
-    at = as_of_in_org(as_of, tz)
-    chosen = _selected(org, members)
-    with localcontext(exact_context()):
-        ctx = build_context(org, rows, ratings, p, at)
-        payouts = Payouts(ctx)
-        bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for bp in org.bonus_points:
-            if p.contains(bp.period):
-                bonus[bp.member] += bp.points
-        okrs: dict[str, OkrScore] = {}
-        scored: list[MemberScore] = []
-        for member, tpl in chosen:
-            if member.team not in okrs:
-                okrs[member.team] = team_okr(org.teams.get(member.team), ctx.rows, p, ctx.today, tz)
-            okr = okrs[member.team]
-            scored.append(score_member(ctx, member, tpl, okr, payouts, bonus[member.id]))
-    provisional = not p.is_closed(ctx.today) or any(m.provisional for m in scored)
-    return Report(p, at, provisional, scored, org.anonymity_threshold)
+    """Score every scored member (or the named ones) for `period` as of `as_of`.
+
+    The one-off entry point; to score several periods of the same inputs, build a
+    `Scorer` once and call `.report` for each."""
+    return Scorer(org, rows, ratings, as_of).report(period, members=members)

@@ -44,12 +44,34 @@ class ReviewValue:
     cycles: tuple[CycleFigure, ...]
 
 
-def _counts(org: Org, kind: str, rater: str, ratee: str) -> bool:
-    """Whether a rating feeds a `peer` or a `manager` indicator of the ratee."""
-    if rater == ratee or ratee not in org.members:
-        return False
-    is_manager = org.manager_of(ratee) == rater
-    return is_manager if kind == "manager" else not is_manager
+_NOT_A_MEMBER = object()
+"""Marks a ratee unknown to the org: none of their ratings counts."""
+
+
+class _Managers:
+    """`Org.manager_of` per ratee, looked up once (every rating asks for it)."""
+
+    def __init__(self, org: Org) -> None:
+        self.org = org
+        self._of: dict[str, object] = {}
+
+    def counts(self, kind: str, rater: str, ratee: str) -> bool:
+        """Whether a rating feeds a `peer` or a `manager` indicator of the ratee."""
+        if rater == ratee:
+            return False
+        if ratee in self._of:
+            manager = self._of[ratee]
+        else:
+            known = ratee in self.org.members
+            manager = self.org.manager_of(ratee) if known else _NOT_A_MEMBER
+            self._of[ratee] = manager
+        if manager is _NOT_A_MEMBER:
+            return False
+        is_manager = manager == rater
+        return is_manager if kind == "manager" else not is_manager
+
+
+_FigureKey = tuple[str, Period, str, tuple[str, ...], bool, int | None]
 
 
 class ReviewIndex:
@@ -67,6 +89,8 @@ class ReviewIndex:
             self._by_cycle[r.cycle].append(r)
         self.cycles = sorted(self._by_cycle)
         self._norm: dict[_NormKey, dict[_RatingKey, Decimal]] = {}
+        self._managers = _Managers(org)
+        self._figures: dict[_FigureKey, CycleFigure | None] = {}
 
     def _normalized(self, cycle: Period, kind: str, ind: Indicator) -> dict[_RatingKey, Decimal]:
         """clip(x + g − m_r, 1, scale) over the org-wide ratings of this kind and criteria."""
@@ -74,10 +98,11 @@ class ReviewIndex:
         if key in self._norm:
             return self._norm[key]
         crit = set(ind.criteria)
+        counts = self._managers.counts
         pop = [
             r
             for r in self._by_cycle.get(cycle, ())
-            if r.criterion in crit and _counts(self.org, kind, r.rater, r.ratee)
+            if r.criterion in crit and counts(kind, r.rater, r.ratee)
         ]
         out: dict[_RatingKey, Decimal] = {}
         if pop:
@@ -94,13 +119,23 @@ class ReviewIndex:
         return out
 
     def cycle_figure(self, ratee: str, ind: Indicator, cycle: Period) -> CycleFigure | None:
-        """Mean over counted raters of each rater's mean over the criteria they rated."""
+        """Mean over counted raters of each rater's mean over the criteria they rated.
+
+        Cached by everything it reads, so the reports of a `Scorer` (a trend's months and
+        quarters) compute each ratee's cycle once."""
+        key = (ratee, cycle, ind.source, ind.criteria or (ind.key,), ind.normalize, ind.scale)
+        if key not in self._figures:
+            self._figures[key] = self._cycle_figure(ratee, ind, cycle)
+        return self._figures[key]
+
+    def _cycle_figure(self, ratee: str, ind: Indicator, cycle: Period) -> CycleFigure | None:
         kind = ind.source
         crit = ind.criteria or (ind.key,)
+        counts = self._managers.counts
         rated = [
             r
             for r in self._by_ratee.get((cycle, ratee), ())
-            if r.criterion in crit and _counts(self.org, kind, r.rater, ratee)
+            if r.criterion in crit and counts(kind, r.rater, ratee)
         ]
         if not rated:
             return None

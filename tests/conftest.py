@@ -21,6 +21,10 @@ from storage.migrate import upgrade
 
 PG_URL = os.environ.get("PERFBOT_TEST_POSTGRES_URL", "")
 
+# Apps built by tests must not run the calendar against the real clock (it would close
+# quarters and send reminders mid-test); tests that exercise the scheduler turn it on.
+os.environ.setdefault("PERFBOT_SCHEDULER", "off")
+
 
 def _backends() -> list[object]:
     params: list[object] = [pytest.param("sqlite", id="sqlite")]

@@ -22,8 +22,10 @@ def claim_delivery(session: Session, *, platform: str, delivery_id: str) -> bool
         insert(ProcessedDelivery)
         .values(platform=platform, delivery_id=delivery_id, received_at=utcnow())
         .on_conflict_do_nothing(index_elements=["platform", "delivery_id"])
+        .returning(ProcessedDelivery.id)
     )
-    return bool(getattr(session.execute(stmt), "rowcount", 0))
+    # RETURNING, not rowcount: psycopg reports rowcount -1 for this statement (truthy).
+    return session.execute(stmt).first() is not None
 
 
 def member_for_identity(session: Session, *, platform: str, user_id: str) -> str | None:

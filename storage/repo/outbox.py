@@ -42,9 +42,10 @@ def enqueue(
         insert(OutboxMessage)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.id)
     )
-    result = session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not rowcount: psycopg reports -1 for a skipped ON CONFLICT insert.
+    return session.execute(stmt).first() is not None
 
 
 def pending_count(session: Session) -> int:

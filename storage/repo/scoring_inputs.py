@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import cast
 
@@ -37,11 +39,25 @@ _org_cache_lock = threading.Lock()
 
 
 def load_scoring_inputs(
-    session: Session, *, period: Period
+    session: Session, *, period: Period, members: Iterable[str] | None = None
 ) -> tuple[sm.Org, list[sm.MetricRow], list[sm.Rating]]:
+    """Org, metric rows and ratings of `period`'s year.
+
+    With `members` (the `/myscore` path) only what their scores read is loaded: their own
+    rows and their teams' `team:KEY` rows (plus teammates' content-hit rows when a team
+    pool is split by key-action points), the ratings where they are ratee, and for a
+    `normalize: true` indicator every rating of its criteria (bias correction is org-wide).
+    """
     year = period.enclosing("year")
     org = current_org(session)
-    return org, _metric_rows(session, year), _ratings(session, year)
+    if members is None:
+        return org, _metric_rows(session, year), _ratings(session, year)
+    wanted = [m for m in dict.fromkeys(members) if m in org.members]
+    return (
+        org,
+        _member_rows(session, org, year, wanted),
+        _member_ratings(session, org, year, wanted),
+    )
 
 
 def current_org(session: Session) -> sm.Org:
@@ -149,15 +165,21 @@ def _chat_bonus_points(session: Session) -> tuple[sm.BonusPoints, ...]:
     )
 
 
-def _metric_rows(session: Session, year: Period) -> list[sm.MetricRow]:
+def _metric_rows(
+    session: Session, year: Period, where: sa.ColumnElement[bool] | None = None
+) -> list[sm.MetricRow]:
+    """One SELECT of plain columns; periods and repeated values are shared objects.
+
+    Dates and values come back raw (strings on SQLite, native on PostgreSQL) and are
+    converted once per distinct value, which is most of the cost of a year's rows."""
     stmt = (
         sa.select(
             col(MetricValue.subject),
             col(MetricValue.indicator),
-            col(MetricValue.period_start),
-            col(MetricValue.period_end),
+            sa.type_coerce(col(MetricValue.period_start), sa.String),
+            sa.type_coerce(col(MetricValue.period_end), sa.String),
             col(MetricValue.period_kind),
-            col(MetricValue.value),
+            sa.type_coerce(col(MetricValue.value), sa.String),
             col(MetricValue.item),
             col(MetricValue.origin),
             col(MetricValue.recorded_at),
@@ -166,28 +188,95 @@ def _metric_rows(session: Session, year: Period) -> list[sm.MetricRow]:
         .where(col(MetricValue.period_start) >= year.start, col(MetricValue.period_end) <= year.end)
         .order_by(col(MetricValue.seq))
     )
-    periods: dict[tuple[object, ...], Period] = {}
-    out = []
+    if where is not None:
+        stmt = stmt.where(where)
+    periods: dict[tuple[object, object, str], Period] = {}
+    values: dict[str, Decimal] = {}
+    row_type = sm.MetricRow
+    out: list[sm.MetricRow] = []
+    append = out.append
     for (
         subject,
         indicator,
         start,
         end,
         kind,
-        value,
+        raw,
         item,
         origin,
-        recorded_at,
+        at,
         seq,
     ) in session.connection().execute(stmt):
         p = periods.get((start, end, kind))
         if p is None:
-            p = periods[(start, end, kind)] = Period(start, end, cast(PeriodKind, kind))
-        out.append(sm.MetricRow(subject, indicator, p, value, item, origin, recorded_at, seq))
+            p = periods[(start, end, kind)] = _period(start, end, kind)
+        if isinstance(raw, Decimal):
+            value = raw
+        elif (value := values.get(raw)) is None:
+            value = Decimal(raw)
+            if len(values) < _VALUE_CACHE:
+                values[raw] = value
+        append(row_type(subject, indicator, p, value, item, origin, at, seq))
     return out
 
 
-def _ratings(session: Session, year: Period) -> list[sm.Rating]:
+_VALUE_CACHE = 65_536
+"""Distinct values remembered while loading (metrics repeat: 0, 1, targets, ratios)."""
+
+
+def _period(start: object, end: object, kind: str) -> Period:
+    """A stored period from its raw columns (ISO strings on SQLite, dates on PostgreSQL)."""
+    s = start if isinstance(start, date) else date.fromisoformat(str(start))
+    e = end if isinstance(end, date) else date.fromisoformat(str(end))
+    return Period(s, e, cast(PeriodKind, kind))
+
+
+def _member_rows(
+    session: Session, org: sm.Org, year: Period, members: list[str]
+) -> list[sm.MetricRow]:
+    teams = {org.members[m].team for m in members}
+    subjects = set(members) | {f"team:{t}" for t in teams}
+    where: sa.ColumnElement[bool] = col(MetricValue.subject).in_(sorted(subjects))
+    hit = org.incentives.content_hit
+    split = [t for t in teams if _splits_by_points(org.teams.get(t))]
+    if hit is not None and split:
+        mates = sorted(m.id for m in org.members.values() if m.team in split)
+        where = sa.or_(
+            where,
+            sa.and_(col(MetricValue.indicator) == hit.metric, col(MetricValue.subject).in_(mates)),
+        )
+    return _metric_rows(session, year, where) if members else []
+
+
+def _splits_by_points(team: sm.Team | None) -> bool:
+    """A team pool or award split reads every teammate's key-action points (content hits)."""
+    return team is not None and (team.bonus_pool is not None or team.new_customer_award is not None)
+
+
+def _member_ratings(
+    session: Session, org: sm.Org, year: Period, members: list[str]
+) -> list[sm.Rating]:
+    if not members:
+        return []
+    scored = [m for m in members if org.members[m].template in org.templates]
+    where: sa.ColumnElement[bool] = col(RatingRecord.ratee_id).in_(members)
+    normalized = sorted(
+        {
+            c
+            for m in scored
+            for i in org.templates[org.members[m].template or ""].indicators
+            if i.normalize
+            for c in (i.criteria or (i.key,))
+        }
+    )
+    if normalized:
+        where = sa.or_(where, col(RatingRecord.criterion).in_(normalized))
+    return _ratings(session, year, where)
+
+
+def _ratings(
+    session: Session, year: Period, where: sa.ColumnElement[bool] | None = None
+) -> list[sm.Rating]:
     quarters = {str(q): q for q in year.subperiods("quarter")}
     stmt = (
         sa.select(
@@ -201,6 +290,8 @@ def _ratings(session: Session, year: Period) -> list[sm.Rating]:
         .where(col(RatingRecord.cycle).in_(quarters))
         .order_by(col(RatingRecord.id))
     )
+    if where is not None:
+        stmt = stmt.where(where)
     return [
         sm.Rating(quarters[cycle], rater, ratee, criterion, value, comment)
         for cycle, rater, ratee, criterion, value, comment in session.connection().execute(stmt)

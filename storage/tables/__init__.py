@@ -13,7 +13,7 @@ from storage.tables.approvals import (
 from storage.tables.coaching import CoachingSession, ImprovementPlan
 from storage.tables.ingest import AtRiskFlag, IngestIdempotency, LeadEvent, ProvisionalScore
 from storage.tables.metrics import ImportBatch, MetricValue, MetricValueHistory, ScoreSnapshot
-from storage.tables.ops import AuditLog, OutboxMessage, ProcessedDelivery
+from storage.tables.ops import AuditLog, OutboxMessage, ProcessedDelivery, RateBucket
 from storage.tables.org import (
     CampaignRecord,
     IndicatorRecord,
@@ -56,6 +56,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessedDelivery",
     "ProvisionalScore",
+    "RateBucket",
     "RatingRecord",
     "ReviewAssignment",
     "ReviewCycle",

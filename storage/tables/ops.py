@@ -13,7 +13,9 @@ from storage.tables._base import UTCDateTime, utcnow
 
 class OutboxMessage(SQLModel, table=True):
     """A message to send later. The idempotency key makes a double insert a no-op;
-    a row is `sent` only after the platform accepted it (states: pending, sent, dead)."""
+    a row is `sent` only after the platform accepted it (states: pending, sending, sent,
+    dead). `sending` rows are leased to one dispatcher until `lease_until`; a lease that
+    runs out (its replica died) makes the row claimable again."""
 
     __tablename__ = "outbox"
     __table_args__ = (sa.Index("ix_outbox_due", "state", "not_before"),)
@@ -31,6 +33,23 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     platform_ref: str | None = None
     """What the platform returned for the sent message (Slack ts, Feishu message_id…)."""
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str | None = None
+    """The dispatcher (replica + pass) holding the lease; only it may put the row back."""
+
+
+class RateBucket(SQLModel, table=True):
+    """One pacing scope (a platform's app budget, a channel, a member): its GCRA schedule.
+
+    `tat` is the theoretical arrival time (epoch seconds) of the next send; the earliest
+    allowed send is `tat - burst_tolerance`. Replicas reserve send slots under a row lock,
+    so a budget holds for the whole app, not per process.
+    """
+
+    __tablename__ = "rate_bucket"
+
+    scope: str = Field(primary_key=True)
+    tat: float = 0.0
 
 
 class ProcessedDelivery(SQLModel, table=True):

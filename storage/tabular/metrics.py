@@ -49,7 +49,7 @@ def parse_metrics_file(path: str | Path, org: Org, *, profile: str | None = None
 
 def parse_metric_records(table: RawTable, org: Org) -> ParsedMetrics:
     check = MetricValidator(org)
-    errors: list[str] = []
+    errors: list[str] = list(table.errors)
     rows: list[MetricRow] = []
     seen: dict[Key, int] = {}
     for number, rec in records(table):

@@ -28,6 +28,8 @@ class RawTable:
     name: str
     header: list[str]
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Problems found while mapping a foreign export (its rows are already left out)."""
 
     def error(self, row: int, column: str, reason: str) -> str:
         return f"{self.name}:{row} {column}: {reason}"

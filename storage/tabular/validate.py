@@ -14,6 +14,8 @@ from scoring.periods import Period, PeriodError
 from storage.tabular.subjects import TEAM_PREFIX, CellError, catalog, member_lookup, resolve_subject
 
 DEFAULT_ORIGIN = "import"
+MAX_ABS = Decimal(10) ** 15
+MAX_PLACES = 12
 
 Problems = list[tuple[str, str]]
 """(column, reason) of one record."""
@@ -29,6 +31,11 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from None
     if not value.is_finite():
         raise ValueError(f"not a number: {text!r}")
+    if abs(value) >= MAX_ABS:
+        raise ValueError(f"too large: {text!r}")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        raise ValueError(f"more than {MAX_PLACES} decimal places: {text!r}")
     return value
 
 

@@ -128,6 +128,8 @@ class FakeSlackAPI(FakeServer):
 
     def _post_message(self, args: dict[str, Any]) -> Response:
         channel = args.get("channel")
+        if isinstance(channel, str) and _USER_RE.match(channel) and self._user_exists(channel):
+            channel = self._dm_id([channel])  # a user id posts to the app's DM with them
         if not self._channel_exists(channel):
             return _err("channel_not_found")
         content = self._content(args)
@@ -221,8 +223,12 @@ class FakeSlackAPI(FakeServer):
         ids = sorted(u.strip() for u in str(users).split(","))
         if any(not self._user_exists(u) for u in ids):
             return _err("user_not_found")
-        suffix = hashlib.sha1(",".join(ids).encode()).hexdigest()[:9].upper()
-        return _ok(channel={"id": ("D" if len(ids) == 1 else "G") + suffix})
+        return _ok(channel={"id": self._dm_id(ids)})
+
+    @staticmethod
+    def _dm_id(ids: list[str]) -> str:
+        suffix = hashlib.sha1(",".join(sorted(ids)).encode()).hexdigest()[:9].upper()
+        return ("D" if len(ids) == 1 else "G") + suffix
 
     def _user_exists(self, user: str) -> bool:
         return user in self.users or (not self.users and bool(_USER_RE.match(user)))

@@ -162,11 +162,14 @@ def test_header_problems(tmp_path: Path, example_org: Org) -> None:
     ]
 
 
-def test_profiles_are_not_supported_yet(tmp_path: Path, example_org: Org) -> None:
+def test_unknown_profile_is_refused(tmp_path: Path, example_org: Org) -> None:
     path = write(tmp_path, HEADER)
     with pytest.raises(TableError) as info:
         parse_metrics_file(path, example_org, profile="crm")
-    assert info.value.errors == ["metrics.csv:1 header: unknown import profile 'crm'"]
+    assert info.value.errors == [
+        "crm.yaml: unknown import profile 'crm' "
+        "(shipped: crm_opportunity, douyin_content, wecom_group_stats)"
+    ]
 
 
 def test_mixed_granularity_warns(tmp_path: Path, example_org: Org) -> None:

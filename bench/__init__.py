@@ -1,0 +1,1 @@
+"""Benchmarks (run by hand; the test suite only smoke-tests them)."""

@@ -1,0 +1,32 @@
+"""The stored org config as the validated `OrgConfig`: for what scoring's `Org` leaves out
+(schedules, approvers). Validation is not free, so results are cached by the config hash."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import Session, select
+
+from storage.orgconfig import OrgConfig
+from storage.repo.scoring_inputs import NoOrgError
+from storage.tables import OrgRecord
+
+_cache: dict[str, OrgConfig] = {}
+_lock = threading.Lock()
+
+
+def current_config(session: Session) -> OrgConfig:
+    """The imported config (raises NoOrgError when none was imported)."""
+    sha = session.exec(select(OrgRecord.config_sha256)).first()
+    if sha is None:
+        raise NoOrgError("no org config imported yet: run `perfbot org import FILE.yaml`")
+    with _lock:
+        cached = _cache.get(sha)
+    if cached is not None:
+        return cached
+    cfg = OrgConfig.model_validate(session.exec(select(OrgRecord.config)).one())
+    with _lock:
+        if len(_cache) >= 4:
+            _cache.clear()
+        _cache[sha] = cfg
+    return cfg
