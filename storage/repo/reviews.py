@@ -14,13 +14,18 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.orgconfig import OrgConfig
-from storage.tables import OrgRecord, RatingRecord, ReviewAssignment, ReviewCycle
+from storage.repo.config import current_config
+from storage.repo.scoring_inputs import NoOrgError
+from storage.tables import RatingRecord, ReviewAssignment, ReviewCycle
 
 
 def stored_config(session: Session) -> OrgConfig | None:
-    """The imported org config as its pydantic model (review/coaching settings live there)."""
-    config = session.exec(select(OrgRecord.config)).first()
-    return OrgConfig.model_validate(config) if config is not None else None
+    """The imported org config (review/coaching settings live there), or None before any
+    import; the cached `current_config` does the reading."""
+    try:
+        return current_config(session)
+    except NoOrgError:
+        return None
 
 
 def get_cycle(session: Session, *, quarter: str) -> ReviewCycle | None:

@@ -1,4 +1,5 @@
-"""Three `perfbot serve` replicas on one PostgreSQL share the outbox against the fake Slack.
+"""Three `perfbot serve` replicas on one PostgreSQL share a 500-member reminder run
+(`checkin-reminders`) against the fake Slack.
 
 Every queued message arrives; without a crash exactly once — also when the fake answers
 429 and 500 to a share of calls and when the replicas' database connections are cut
@@ -16,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -23,10 +25,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from handlers.cardjson import to_json
-from handlers.cards import Card, Text
+from handlers.context import Deps
+from scheduler.jobs import run_job
 from storage.db import session_scope
-from storage.repo.outbox import enqueue
+from storage.orgconfig import load_org_text
+from storage.repo import import_org
 from storage.tables import OutboxMessage
 from tests.conftest import PG_URL
 from tests.fakes.limits import Limit
@@ -132,23 +135,57 @@ def replicas(db_url: str, pg_engine: Engine, tmp_path: Path) -> Iterator[Callabl
         group.stop()
 
 
-def _enqueue(engine: Engine) -> None:
-    """The stand-in for a reminder job: N members, one DM each."""
+def _org_yaml(n: int, today: date) -> str:
+    """N members with one check-in indicator; the check-in day is today (UTC, no quiet
+    hours), so the replicas' own calendar, running at real time, finds the same reminders
+    due and its runs are no-ops by their idempotency keys."""
+    members = "\n".join(
+        f"  - {{id: m{i:03d}, name: M{i:03d}, team: ops, function: copy, template: t,"
+        f" manager: lead, joined: {today.replace(day=1).isoformat()},"
+        f" identities: {{slack: U{i:05d}}}}}"
+        for i in range(n)
+    )
+    return f"""org:
+  name: {{en: Replica test}}
+  timezone: UTC
+  locale: en
+teams:
+  - {{key: ops, name: {{en: Ops}}, manager: lead}}
+members:
+  - {{id: lead, name: Lead, team: ops, function: planning, template: null}}
+{members}
+templates:
+  - key: t
+    name: {{en: T}}
+    dimensions: {{process: 100}}
+    indicators:
+      - {{key: copies, dimension: process, weight: 100, period: month, aggregate: sum,
+         target: 10, source: checkin}}
+schedule:
+  checkin: {{day: {min(today.day, 28)}, at: "00:00", deadline_days: 7}}
+  quiet_hours: {{start: "00:00", end: "00:00"}}
+"""
+
+
+def _remind(engine: Engine) -> set[str]:
+    """A real reminder run for N members (`perfbot jobs run checkin-reminders`): the org is
+    imported, the job writes one DM per member to the outbox; returns their keys."""
+    now = datetime.now(UTC)
+    text = _org_yaml(N, now.date())
     with session_scope(engine) as session:
-        for i in range(N):
-            card = to_json(Card(blocks=(Text(f"Reminder {i}: your check-in is due"),)))
-            enqueue(
-                session,
-                platform="slack",
-                target=f"user:U{i:05d}",
-                card=card,
-                idempotency_key=f"reminder:{i}",
-            )
+        import_org(session, cfg=load_org_text(text, "org.yaml"), source_text=text)
+    result = run_job(Deps(engine=engine), "checkin-reminders", now)
+    with engine.connect() as conn:
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        keys = {str(k) for (k,) in conn.execute(sa.select(table.c.idempotency_key))}
+    assert len(keys) == N, (result, len(keys))
+    return keys
 
 
-def _wait_all(fake: FakeSlackAPI, engine: Engine, timeout: float, group: Replicas) -> None:
+def _wait_all(
+    fake: FakeSlackAPI, engine: Engine, timeout: float, group: Replicas, expected: set[str]
+) -> None:
     deadline = time.monotonic() + timeout
-    expected = {f"reminder:{i}" for i in range(N)}
     while time.monotonic() < deadline:
         if {d.key for d in fake.delivered} >= expected and _states(engine) == {"sent": N}:
             return
@@ -170,7 +207,7 @@ def test_three_replicas_exactly_once_through_429_500_and_a_dropped_connection(
     app_limit = Limit.per_second(150, burst=20)  # below our budget: real 429s, Retry-After
     with FakeSlackAPI(channel_limit=None, app_limit=app_limit, failure_rate=0.05, seed=7) as fake:
         group = replicas(fake, per_minute=60_000)
-        _enqueue(pg_engine)
+        expected = _remind(pg_engine)
         while len(fake.delivered) < N // 4:
             time.sleep(0.05)
         with pg_engine.connect() as conn:  # cut every replica connection once, mid-run
@@ -182,7 +219,7 @@ def test_three_replicas_exactly_once_through_429_500_and_a_dropped_connection(
                 {"app": group.app_name},
             ).scalar_one()
         assert killed >= 3
-        _wait_all(fake, pg_engine, 45, group)
+        _wait_all(fake, pg_engine, 45, group, expected)
         statuses = [c.status for c in fake.calls_to("chat.postMessage")]
         assert fake.duplicates == 0
         assert len(fake.delivered) == N
@@ -195,14 +232,14 @@ def test_a_replica_killed_mid_run_duplicates_at_most_its_in_flight_sends(
 ) -> None:
     with FakeSlackAPI(channel_limit=None, app_limit=None) as fake:
         group = replicas(fake, per_minute=6_000)  # 100/s: the run takes ~5 s
-        _enqueue(pg_engine)
+        expected = _remind(pg_engine)
         while len(fake.delivered) < N // 4:
             time.sleep(0.02)
         group.procs[0].send_signal(signal.SIGKILL)
         group.procs[0].wait()
         assert len(fake.delivered) < N  # it really was mid-run
-        _wait_all(fake, pg_engine, 45, group)
-        assert {d.key for d in fake.delivered} == {f"reminder:{i}" for i in range(N)}
+        _wait_all(fake, pg_engine, 45, group, expected)
+        assert {d.key for d in fake.delivered} == expected
         assert fake.duplicates <= CONCURRENCY
         assert len(fake.delivered) == N + fake.duplicates
         for port in group.ports[1:]:  # the survivors: one of them leads the scheduler
