@@ -226,8 +226,11 @@ def render_markdown(card: c.Card) -> list[Json]:
     Callback buttons and selects are dropped (markdown is not interactive); link buttons
     stay as links. Works for both `appchat/send` and group-robot webhooks.
     """
+    blocks = list(card.blocks)
+    if card.title and blocks and isinstance(blocks[0], c.Header) and blocks[0].text == card.title:
+        blocks = blocks[1:]  # the title already heads the message; don't say it twice
     lines = [f"## {card.title}"] if card.title else []
-    lines += [line for b in card.blocks for line in _markdown_lines(b)]
+    lines += [line for b in blocks for line in _markdown_lines(b)]
     chunks: list[str] = []
     current = ""
     for line in (piece for ln in lines for piece in _fit_bytes(ln)):

@@ -197,3 +197,11 @@ def test_textcard_respects_byte_limits() -> None:
     body = wr.render_textcard(card, url="https://p/x", button_text="详情")["textcard"]
     assert len(body["title"].encode()) <= 128
     assert len(body["description"].encode()) <= 512
+
+
+def test_markdown_does_not_repeat_a_title_that_is_also_the_header() -> None:
+    card = c.Card(
+        blocks=(c.Header("360 评价提醒"), c.Text("你有 4 份评价待完成")), title="360 评价提醒"
+    )
+    (message,) = wr.render_markdown(card)
+    assert message["markdown"]["content"].count("360 评价提醒") == 1
