@@ -8,6 +8,8 @@ temp SQLite file and, when `PERFBOT_TEST_POSTGRES_URL` is set, a fresh PostgreSQ
 that is dropped afterwards. Each figure is measured in its own child process pinned to one
 core, baseline and subject alternating; the child reports its own peak RSS (`VmHWM` of
 /proc/self/status: Linux's `ru_maxrss` survives exec and would show the parent's peak).
+The whole-org subject reads and scores one team at a time (`storage.repo.scoring_chunks`),
+so its peak RSS is one team's rows, not the org's; the floor still holds every row at once.
 The org config is parsed once before timing (a server keeps it cached); its cold cost is
 reported separately. Run: `python -m bench.bench_scoring [members]` (prints JSON).
 """
@@ -195,21 +197,34 @@ def _floor(url: str) -> Json:
 
 
 def _whole_org(url: str) -> Json:
-    """load_scoring_inputs + score_report of a closed quarter for everyone."""
+    """Everyone's closed quarter, team by team (`team_inputs` + `score_report` per team,
+    `merge_reports`): only one team's rows are in memory at a time."""
     from scoring import score_report
+    from scoring.report import merge_reports
     from storage.db import make_engine, session_scope
-    from storage.repo import current_org, load_scoring_inputs
+    from storage.repo import current_org
+    from storage.repo.scoring_chunks import team_inputs
 
     engine = make_engine(url)
     t = time.perf_counter()
     with session_scope(engine) as s:
-        current_org(s)
+        org = current_org(s)
     org_cold = time.perf_counter() - t
     t = time.perf_counter()
+    loaded = 0.0
+    parts = []
     with session_scope(engine) as s:
-        org, rows, rts = load_scoring_inputs(s, period=Period.parse(QUARTER))
-    loaded = time.perf_counter() - t
-    report = score_report(org, rows, rts, QUARTER, AS_OF)
+        chunks = team_inputs(s, period=Period.parse(QUARTER))
+        while True:
+            start = time.perf_counter()
+            chunk = next(chunks, None)
+            loaded += time.perf_counter() - start
+            if chunk is None:
+                break
+            parts.append(
+                score_report(org, chunk.rows, chunk.ratings, QUARTER, AS_OF, members=chunk.members)
+            )
+    report = merge_reports(org, parts)
     seconds = time.perf_counter() - t
     return {
         "seconds": seconds,

@@ -16,15 +16,16 @@ from functools import partial
 from sqlmodel import Session
 
 from handlers.cards import Card, Ephemeral, Event, EventKind, Reply, Send, Text
-from handlers.context import Ctx, Deps, member_settings
+from handlers.context import Ctx, Deps, snapshot_settings
 from handlers.delivery import send_to_member
 from handlers.groupcommit import group_commit
 from handlers.i18n import resolve_locale, t
 from handlers.routes import Handler, Routes
 from scoring.model import Org
 from storage.db import session_scope
-from storage.repo import NoOrgError, current_org
-from storage.repo.deliveries import claim_delivery, member_for_identity
+from storage.repo import NoOrgError
+from storage.repo.deliveries import claim_delivery
+from storage.repo.snapshot import snapshot_cache
 
 
 @dataclass(frozen=True)
@@ -80,20 +81,24 @@ def dispatch_grouped_sync(deps: Deps, inbound: Inbound, routes: Routes) -> list[
 
 
 def dispatch_in(session: Session, deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
-    """The body of `dispatch` inside the caller's unit of work (which commits it)."""
+    """The body of `dispatch` inside the caller's unit of work (which commits it).
+
+    Org, identity and settings come from the process's snapshot, checked current with one
+    read of the generation counter (`storage.repo.snapshot`)."""
     try:
-        org = current_org(session)
+        snap = snapshot_cache(deps.engine).get(session)
     except NoOrgError:
         return _notice(t("error.not_configured", inbound.locale_hint))
-    member_id = member_for_identity(session, platform=inbound.platform, user_id=inbound.user_id)
-    if member_id is None or member_id not in org.members:
+    org = snap.org
+    member_id = snap.member_for(inbound.platform, inbound.user_id)
+    if member_id is None:
         locale = resolve_locale(inbound.locale_hint, org.locale)
         return _notice(t("error.unknown_user", locale, admin=admin_names(org)))
     if inbound.delivery_id and not claim_delivery(
         session, platform=inbound.platform, delivery_id=inbound.delivery_id
     ):
         return []
-    locale, tz, nudges = member_settings(session, org, member_id)
+    locale, tz, nudges = snapshot_settings(snap, member_id)
     ctx = Ctx(
         deps=deps,
         session=session,
@@ -104,8 +109,22 @@ def dispatch_in(session: Session, deps: Deps, inbound: Inbound, routes: Routes) 
         locale=locale,
         timezone=tz,
         nudges=nudges,
+        snapshot=snap,
     )
-    event = Event(
+    event = build_event(inbound, member_id, locale)
+    handler = _lookup(routes, event)
+    if handler is None:
+        fallback = routes.commands.get("help") if event.kind == "command" else None
+        if fallback is None:
+            return _notice(ctx.t("error.unknown_command", command=event.name))
+        handler = fallback
+    replies = handler(event, ctx)
+    return queue_sends(ctx, replies)
+
+
+def build_event(inbound: Inbound, member_id: str, locale: str) -> Event:
+    """The neutral event a handler gets, once the member is known."""
+    return Event(
         member_id=member_id,
         platform=inbound.platform,
         kind=inbound.kind,
@@ -117,14 +136,6 @@ def dispatch_in(session: Session, deps: Deps, inbound: Inbound, routes: Routes) 
         args=inbound.args,
         meta=inbound.meta,
     )
-    handler = _lookup(routes, event)
-    if handler is None:
-        fallback = routes.commands.get("help") if event.kind == "command" else None
-        if fallback is None:
-            return _notice(ctx.t("error.unknown_command", command=event.name))
-        handler = fallback
-    replies = handler(event, ctx)
-    return queue_sends(ctx, replies)
 
 
 def queue_sends(ctx: Ctx, replies: list[Reply]) -> list[Reply]:

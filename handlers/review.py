@@ -9,6 +9,8 @@ audit line says that *a* review was submitted in the cycle, never by whom for wh
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import lru_cache
 
 from handlers.cards import (
     Card,
@@ -25,12 +27,12 @@ from handlers.cards import (
 )
 from handlers.context import Ctx
 from handlers.i18n import format_date
-from handlers.review_cycle import is_open, last_edit_day
+from handlers.review_cycle import Window, is_open, last_edit_day
 from handlers.routes import Routes
+from handlers.writes import Audit, SaveRatings
 from scoring.model import Org
-from storage.repo.audit import audit
-from storage.repo.reviews import get_assignment, get_cycle, ratings_given, save_ratings
-from storage.tables import ReviewAssignment, ReviewCycle
+from storage.repo.reviews import get_assignment, get_cycle, ratings_given
+from storage.repo.snapshot import AssignmentRef, CycleWindow
 
 ROUTES = Routes()
 
@@ -64,17 +66,43 @@ def _refuse(ctx: Ctx, msgid: str, **params: object) -> list[Reply]:
     return [Ephemeral(Card(blocks=(Text(ctx.t(msgid, **params)),)))]
 
 
-def _checked(ctx: Ctx, raw_id: str) -> tuple[ReviewAssignment, ReviewCycle] | list[Reply]:
+def _assignment(ctx: Ctx, raw_id: str) -> AssignmentRef | None:
+    """From the snapshot (open cycles), else the store (on the fast path: `NeedsStore`)."""
+    if not raw_id.isdigit():
+        return None
+    found = ctx.snapshot.assignments.get(int(raw_id)) if ctx.snapshot is not None else None
+    if found is not None:
+        return found
+    a = get_assignment(ctx.session, assignment_id=int(raw_id))
+    if a is None or a.id is None:
+        return None
+    return AssignmentRef(a.id, a.cycle, a.rater_id, a.ratee_id, a.kind)
+
+
+def _cycle(ctx: Ctx, quarter: str) -> Window | None:
+    if ctx.snapshot is not None:
+        return ctx.snapshot.cycles.get(quarter)
+    return get_cycle(ctx.session, quarter=quarter)
+
+
+def _checked(ctx: Ctx, raw_id: str) -> tuple[AssignmentRef, Window] | list[Reply]:
     """The assignment and cycle behind a click or submission, or the refusal to send."""
-    a = get_assignment(ctx.session, assignment_id=int(raw_id)) if raw_id.isdigit() else None
+    a = _assignment(ctx, raw_id)
     if a is not None and a.ratee_id == ctx.member_id:
         return _refuse(ctx, "review.self_refused")
     if a is None or a.rater_id != ctx.member_id or a.ratee_id not in ctx.org.members:
         return _refuse(ctx, "review.not_assigned")
-    cycle = get_cycle(ctx.session, quarter=a.cycle)
+    cycle = _cycle(ctx, a.cycle)
     if cycle is None or not is_open(cycle, ctx.now):
         return _refuse(ctx, "review.window_closed", period=a.cycle)
     return a, cycle
+
+
+@lru_cache(maxsize=1024)
+def _deadline(closes_at: datetime, timezone: str, locale: str) -> str:
+    """The last edit day as the rater reads it (Babel formatting is slow; inputs repeat)."""
+    window = CycleWindow("", closes_at, closes_at, "")
+    return format_date(last_edit_day(window, timezone), locale)
 
 
 @ROUTES.action("review.open")
@@ -117,7 +145,7 @@ def open_form(event: Event, ctx: Ctx) -> list[Reply]:
         submit_label=ctx.t("common.submit"),
         inputs=inputs,
         private_metadata=str(a.id),
-        blocks_before=(Text(ctx.t("review.intro", name=name, period=cycle.quarter)),),
+        blocks_before=(Text(ctx.t("review.intro", name=name, period=a.cycle)),),
     )
     return [OpenForm(form)]
 
@@ -145,9 +173,12 @@ def _validate(
     return errors if errors else (ratings, comment)
 
 
-@ROUTES.form("review.submit")
+@ROUTES.form("review.submit", fast=True)
 def submit(event: Event, ctx: Ctx) -> list[Reply]:
-    """Validate everything, then upsert; a resubmission while open replaces the last one."""
+    """Validate everything, then upsert; a resubmission while open replaces the last one.
+
+    Runs on the snapshot alone when the assignment is in an open cycle (the fast path), so
+    it writes only through `ctx.defer`."""
     checked = _checked(ctx, event.meta)
     if isinstance(checked, list):
         return checked
@@ -157,24 +188,10 @@ def submit(event: Event, ctx: Ctx) -> list[Reply]:
     if isinstance(result, dict):
         return [FormErrors(result)]
     ratings, comment = result
-    save_ratings(
-        ctx.session,
-        cycle=a.cycle,
-        rater_id=a.rater_id,
-        ratee_id=a.ratee_id,
-        values=ratings,
-        comment=comment,
-        submitted_at=ctx.now,
-    )
+    ctx.defer(SaveRatings(a.cycle, a.rater_id, a.ratee_id, ratings, comment, ctx.now))
     # Counts only: no rater, no ratee, no value (scoring.md §4 anonymity).
-    audit(
-        ctx.session,
-        actor="reviewer",
-        action="review.submit",
-        subject=a.cycle,
-        details={"ratings": len(ratings)},
-    )
+    ctx.defer(Audit("reviewer", "review.submit", a.cycle, {"ratings": len(ratings)}))
     name = ctx.org.members[a.ratee_id].name or a.ratee_id
-    deadline = format_date(last_edit_day(cycle, ctx.timezone), ctx.locale)
+    deadline = _deadline(cycle.closes_at, ctx.timezone, ctx.locale)
     text = ctx.t("review.submitted", name=name, deadline=deadline)
     return [UpdateSource(Card(blocks=(Text(text),), card_id=f"review:{a.cycle}:a{a.id}"))]

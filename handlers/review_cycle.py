@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -26,6 +27,17 @@ from storage.repo.audit import audit
 from storage.repo.reviews import add_assignments, get_cycle, set_cycle_state, stored_config
 from storage.repo.reviews import upsert_cycle as _upsert_cycle
 from storage.tables import ReviewAssignment, ReviewCycle
+
+
+class Window(Protocol):
+    """A cycle's window: the stored `ReviewCycle` or the snapshot's `CycleWindow`."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def opens_at(self) -> datetime: ...
+    @property
+    def closes_at(self) -> datetime: ...
 
 
 class CycleError(ValueError):
@@ -53,12 +65,12 @@ def closes_at(org: Org, quarter: Period, days_after: int) -> datetime:
     return datetime.combine(last_day, time(), ZoneInfo(org.timezone))
 
 
-def last_edit_day(cycle: ReviewCycle, timezone: str) -> datetime:
+def last_edit_day(cycle: Window, timezone: str) -> datetime:
     """The last moment a rating can still change, in the reader's timezone."""
     return (cycle.closes_at - timedelta(microseconds=1)).astimezone(ZoneInfo(timezone))
 
 
-def is_open(cycle: ReviewCycle | None, now: datetime) -> bool:
+def is_open(cycle: Window | None, now: datetime) -> bool:
     return cycle is not None and cycle.state == "open" and cycle.opens_at <= now < cycle.closes_at
 
 

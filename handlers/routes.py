@@ -23,6 +23,9 @@ class Routes:
     """Button/select `action_id`s."""
     forms: dict[str, Handler] = field(default_factory=dict)
     """`Form.form_id`s."""
+    fast: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, name) of handlers that may run on the snapshot alone, off the store
+    (`handlers.fastpath`): they read `ctx.snapshot` and write only through `ctx.defer`."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def add(fn: Handler) -> Handler:
@@ -40,10 +43,12 @@ class Routes:
 
         return add
 
-    def form(self, *form_ids: str) -> Callable[[Handler], Handler]:
+    def form(self, *form_ids: str, fast: bool = False) -> Callable[[Handler], Handler]:
         def add(fn: Handler) -> Handler:
             for f in form_ids:
                 self.forms[f] = fn
+                if fast:
+                    self.fast.add(("form", f))
             return fn
 
         return add
@@ -62,4 +67,5 @@ def merge(parts: Iterable[Routes]) -> Routes:
             if clash:
                 raise ValueError(f"route registered twice: {sorted(clash)}")
             table.update(theirs)
+        out.fast |= part.fast
     return out

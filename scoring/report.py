@@ -28,7 +28,14 @@ from scoring.reviews import ReviewIndex
 from scoring.rules import ScoringError
 from scoring.values import RowIndex
 
-__all__ = ["Scorer", "as_of_in_org", "build_context", "report_to_json", "score_report"]
+__all__ = [
+    "Scorer",
+    "as_of_in_org",
+    "build_context",
+    "merge_reports",
+    "report_to_json",
+    "score_report",
+]
 
 
 def as_of_in_org(as_of: datetime | date, tz: ZoneInfo) -> datetime:
@@ -63,9 +70,10 @@ def _selected(org: Org, members: Iterable[str] | None) -> list[tuple[Member, Tem
         unknown = [m for m in wanted if m not in org.members]
         if unknown:
             raise ScoringError(f"unknown member(s): {', '.join(unknown)}")
+    chosen = None if wanted is None else set(wanted)  # a team of a big org: no list scans
     out: list[tuple[Member, Template]] = []
     for m in org.members.values():
-        if m.template is None or (wanted is not None and m.id not in wanted):
+        if m.template is None or (chosen is not None and m.id not in chosen):
             continue
         tpl = org.templates.get(m.template)
         if tpl is None:
@@ -134,6 +142,19 @@ class Scorer:
             ]
         provisional = not p.is_closed(self.today) or any(m.provisional for m in scored)
         return Report(p, self.as_of, provisional, scored, org.anonymity_threshold)
+
+
+def merge_reports(org: Org, parts: Iterable[Report]) -> Report:
+    """One report from reports of disjoint member sets of the same period and as-of (an
+    org scored team by team), members back in config order, as `score_report` orders them."""
+    reports = list(parts)
+    if not reports:
+        raise ScoringError("no reports to merge")
+    first = reports[0]
+    position = {m: n for n, m in enumerate(org.members)}
+    members = sorted((m for r in reports for m in r.members), key=lambda m: position[m.member])
+    provisional = any(r.provisional for r in reports)
+    return Report(first.period, first.as_of, provisional, members, first.anonymity_threshold)
 
 
 def score_report(

@@ -43,6 +43,7 @@ from bot.platforms.feishu_verify import (
 from bot.settings import Settings
 from handlers.context import Deps
 from handlers.dispatch import Inbound, dispatch
+from handlers.fastpath import dispatch_fast_sync
 from handlers.routes import Routes
 
 log = logging.getLogger("perfbot.feishu")
@@ -177,7 +178,7 @@ class FeishuAdapter:
     def answer_click(self, body: Mapping[str, Any]) -> tuple[Json, Outgoing]:
         """Dispatch a card click now (worker thread) and build the 3-second answer."""
         inbound, user, chat = action_inbound(body)
-        replies = dispatch(self.deps, inbound, self.routes)
+        replies = dispatch_fast_sync(self.deps, inbound, self.routes)
         return callback_answer(replies, user, chat)
 
     async def answer_message(self, message: MessageIn) -> None:

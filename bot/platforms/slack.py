@@ -14,7 +14,6 @@ lazy listener is needed and nothing runs after the response where an error would
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Mapping
@@ -31,7 +30,8 @@ from bot.platforms.slack_render import render_messages
 from bot.settings import Settings
 from handlers import cards as c
 from handlers.context import Deps
-from handlers.dispatch import Inbound, dispatch
+from handlers.dispatch import Inbound
+from handlers.fastpath import dispatch_fast
 from handlers.i18n import t
 from handlers.routes import Routes
 
@@ -73,9 +73,10 @@ class SlackAdapter:
         self.client = client
 
     async def run(self, event: Inbound) -> list[c.Reply]:
-        """`dispatch` off the event loop; a crash becomes a polite notice, not a timeout."""
+        """`dispatch` off the event loop (the fast path when the snapshot decides the event);
+        a crash becomes a polite notice, not a timeout."""
         try:
-            return await asyncio.to_thread(dispatch, self.deps, event, self.routes)
+            return await dispatch_fast(self.deps, event, self.routes)
         except Exception:
             log.exception("slack %s %r failed", event.kind, event.name)
             return [c.Ephemeral(c.Card(blocks=(c.Text(t("error.generic", None)),)))]
@@ -126,13 +127,15 @@ class SlackAdapter:
         async def home(body: dict[str, Any]) -> None:
             await self.on_home(body)
 
+        # bolt tries listeners in registration order, building each one's arguments: the
+        # hot interactions first, and one listener for every slash command
         events = {"app_home_opened": home}
-        for name in inbound.SLASH_COMMANDS:
-            bolt.command(name)(command)
+        bolt.view_submission(re.compile(".*"))(view)
+        bolt.block_action(re.compile(".+"))(action)
+        names = "|".join(re.escape(n) for n in inbound.SLASH_COMMANDS)
+        bolt.command(re.compile(f"^(?:{names})$"))(command)
         for name in inbound.EVENTS:
             bolt.event(name)(events[name])
-        bolt.block_action(re.compile(".+"))(action)
-        bolt.view_submission(re.compile(".*"))(view)
         return bolt
 
 

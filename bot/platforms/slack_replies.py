@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -62,9 +61,13 @@ def view_from_cards(cards: Sequence[c.Card], view_type: str = "modal") -> dict[s
         log.warning("view of %d blocks shortened to %d", len(blocks), MAX_VIEW_BLOCKS)
         blocks = blocks[:MAX_VIEW_BLOCKS]
     title = next((card.title for card in cards if card.title), None) or APP_NAME
+    # The dicts `View(...).to_dict()` gives, built directly: the blocks are already Block
+    # Kit dicts, and re-validating them through the models cost more than the whole event.
     if view_type == "home":
-        return View(type="home", blocks=blocks).to_dict()
-    return View(type="modal", title=clip(plain(title), MAX_VIEW_TITLE), blocks=blocks).to_dict()
+        return {"type": "home", "blocks": blocks}
+    text = clip(plain(title), MAX_VIEW_TITLE)
+    return {"type": "modal", "title": {"type": "plain_text", "text": text, "emoji": True},
+            "blocks": blocks}  # fmt: skip
 
 
 async def _dm_channel(client: AsyncWebClient, user_id: str) -> str:

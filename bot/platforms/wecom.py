@@ -41,7 +41,7 @@ from bot.settings import Settings
 from handlers import build_routes
 from handlers import cards as c
 from handlers.context import Deps
-from handlers.dispatch import dispatch
+from handlers.fastpath import dispatch_fast
 from handlers.i18n import t
 from handlers.routes import Routes
 
@@ -136,7 +136,7 @@ class WeComAdapter:
     async def process(self, cb: Callback) -> None:
         """Dispatch, then deliver the replies; failures are logged (WeCom got its ack)."""
         try:
-            replies = await run_in_threadpool(dispatch, self.deps, cb.inbound, self.routes)
+            replies = await dispatch_fast(self.deps, cb.inbound, self.routes)
             await self.deliver(cb, replies)
         except Exception:
             log.exception("wecom callback handling failed (%s)", cb.inbound.kind)

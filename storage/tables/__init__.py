@@ -27,6 +27,7 @@ from storage.tables.org import (
     TemplateRecord,
 )
 from storage.tables.review import CheckIn, RatingRecord, ReviewAssignment, ReviewCycle
+from storage.tables.snapshot import SnapshotGeneration
 
 __all__ = [
     "AtRiskFlag",
@@ -61,6 +62,7 @@ __all__ = [
     "ReviewAssignment",
     "ReviewCycle",
     "ScoreSnapshot",
+    "SnapshotGeneration",
     "StarCase",
     "StrategyRecord",
     "TeamRecord",

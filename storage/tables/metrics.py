@@ -36,6 +36,7 @@ class MetricValue(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("subject", "indicator", "period", "item", "origin"),
         sa.Index("ix_metric_value_period_range", "period_start", "period_end"),
+        sa.Index("ix_metric_value_subject_period", "subject", "period_start"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -52,7 +52,10 @@ class RatingRecord(SQLModel, table=True):
     from CSV have no review window."""
 
     __tablename__ = "rating"
-    __table_args__ = (sa.UniqueConstraint("cycle", "rater_id", "ratee_id", "criterion"),)
+    __table_args__ = (
+        sa.UniqueConstraint("cycle", "rater_id", "ratee_id", "criterion"),
+        sa.Index("ix_rating_ratee_cycle", "ratee_id", "cycle"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cycle: str = Field(index=True)

@@ -1,0 +1,134 @@
+"""Set-based forms of the hot writes: one statement for many events' rows.
+
+The batch writer (`handlers.batchwriter`) applies many events' delivery claims, ratings and
+audit lines in one transaction; doing that row by row through the ORM cost more than
+everything else an event does. Each function takes a Core connection inside the caller's
+transaction and never commits. The single-event paths call the same functions with one row,
+so there is one definition of each write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+
+from storage.tables import AuditLog, ProcessedDelivery, RatingRecord, utcnow
+
+_DELIVERY = ProcessedDelivery.__table__  # type: ignore[attr-defined]
+_RATING = RatingRecord.__table__  # type: ignore[attr-defined]
+_AUDIT = AuditLog.__table__  # type: ignore[attr-defined]
+
+# Driver-level SQL: these run for every click, and SQLAlchemy's per-statement and per-row
+# work (cache key, parameter construction) cost more than SQLite's. Values still go
+# through each column type's own bind processor (`_binder`), so rows are stored exactly as
+# the ORM stores them. `{p}` is the driver's placeholder.
+_CLAIM = (
+    "INSERT INTO processed_delivery (platform, delivery_id, received_at) VALUES {rows} "
+    "ON CONFLICT (platform, delivery_id) DO NOTHING RETURNING platform, delivery_id"
+)
+_DELETE_OTHERS = (
+    "DELETE FROM rating WHERE cycle = {p} AND rater_id = {p} AND ratee_id = {p}{others}"
+)
+_UPSERT = (
+    "INSERT INTO rating (cycle, rater_id, ratee_id, criterion, value, comment, batch_id, "
+    "submitted_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, NULL, {p}) "
+    "ON CONFLICT (cycle, rater_id, ratee_id, criterion) DO UPDATE SET "
+    "value = excluded.value, comment = excluded.comment, batch_id = NULL, "
+    "submitted_at = excluded.submitted_at"
+)
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (actor, action, subject, details, at) VALUES ({p}, {p}, {p}, {p}, {p})"
+)
+
+
+def _placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+@lru_cache(maxsize=64)
+def _binder(dialect: Dialect, table: str, column: str) -> Callable[[Any], Any]:
+    """The column type's bind processor for `dialect` (identity when it has none)."""
+    tables = {"processed_delivery": _DELIVERY, "rating": _RATING, "audit_log": _AUDIT}
+    kind = tables[table].c[column].type
+    processor = kind.dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@lru_cache(maxsize=256)
+def _claim_sql(placeholder: str, n: int) -> str:
+    row = f"({placeholder}, {placeholder}, {placeholder})"
+    return _CLAIM.format(rows=", ".join([row] * n))
+
+
+def claim_deliveries(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Insert (platform, delivery id) claims; returns those that were new (first seen)."""
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return set()
+    at = _binder(conn.dialect, "processed_delivery", "received_at")(utcnow())
+    params = tuple(v for p, d in unique for v in (p, d, at))
+    sql = _claim_sql(_placeholder(conn), len(unique))
+    return {(p, d) for p, d in conn.exec_driver_sql(sql, params)}
+
+
+@dataclass(frozen=True)
+class RatingSet:
+    """One rater's ratings of one ratee in a cycle, as the form left them."""
+
+    cycle: str
+    rater_id: str
+    ratee_id: str
+    values: Mapping[str, int]
+    comment: str | None
+    submitted_at: datetime
+
+
+@lru_cache(maxsize=64)
+def _delete_sql(placeholder: str, n: int) -> str:
+    """Ratings of one (cycle, rater, ratee) whose criterion is not among `n` given ones."""
+    others = f" AND criterion NOT IN ({', '.join([placeholder] * n)})" if n else ""
+    return _DELETE_OTHERS.format(p=placeholder, others=others)
+
+
+def save_rating_sets(conn: Connection, sets: Sequence[RatingSet]) -> None:
+    """Upsert every set; criteria a set leaves out are removed (resubmission replaces)."""
+    ph = _placeholder(conn)
+    at = _binder(conn.dialect, "rating", "submitted_at")
+    by_size: dict[int, list[tuple[Any, ...]]] = {}
+    rows: list[tuple[Any, ...]] = []
+    for s in sets:
+        by_size.setdefault(len(s.values), []).append((s.cycle, s.rater_id, s.ratee_id, *s.values))
+        when = at(s.submitted_at)
+        rows.extend(
+            (s.cycle, s.rater_id, s.ratee_id, k, v, s.comment, when) for k, v in s.values.items()
+        )
+    for size, params in by_size.items():
+        conn.exec_driver_sql(_delete_sql(ph, size), params)
+    if rows:
+        conn.exec_driver_sql(_UPSERT.format(p=ph), rows)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    actor: str
+    action: str
+    subject: str
+    details: Mapping[str, Any]
+
+
+def insert_audit_lines(conn: Connection, lines: Sequence[AuditLine]) -> None:
+    """The audit lines of many events (the same columns `storage.repo.audit` writes)."""
+    if lines:
+        at = _binder(conn.dialect, "audit_log", "at")(utcnow())
+        details = _binder(conn.dialect, "audit_log", "details")
+        rows = [(a.actor, a.action, a.subject, details(dict(a.details)), at) for a in lines]
+        conn.exec_driver_sql(_AUDIT_SQL.format(p=_placeholder(conn)), rows)

@@ -1,0 +1,162 @@
+"""The read side of every event, held per process: org, identities, preferences, open reviews.
+
+Why: rebuilding the org, resolving the user and reading their settings and assignment took
+most of an event's time (several queries and ORM objects per click). A `Snapshot` holds them
+in plain frozen objects, tagged with the `snapshot_generation` value it was built at. Every
+write to a table it holds bumps that counter in the writing transaction (database triggers,
+migration 0006), so a snapshot is exactly current while the counter still has its value:
+`SnapshotCache.get` checks that with one primary-key read per event and rebuilds after any
+change, made by this replica or any other. `peek` returns the cached one without a query,
+for callers that re-check the generation inside their own write transaction (the batched
+fast path) — there is no staleness window, only a re-run on the general path.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
+
+from scoring.model import Org
+from storage.repo.scoring_inputs import current_org
+from storage.tables import (
+    MemberIdentity,
+    MemberPreference,
+    MemberRecord,
+    ReviewAssignment,
+    ReviewCycle,
+)
+
+_GENERATION = "SELECT value FROM snapshot_generation WHERE id = 1"
+
+
+def read_generation(conn: Connection) -> int:
+    """The counter's committed value as this transaction sees it (-1 if its row is missing:
+    then nothing is cached)."""
+    value = conn.exec_driver_sql(_GENERATION).scalar()
+    return -1 if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class Prefs:
+    """A member's `/perf settings` choices (None = fall back to the config)."""
+
+    locale: str | None
+    timezone: str | None
+    nudges: bool
+
+
+@dataclass(frozen=True)
+class CycleWindow:
+    quarter: str
+    opens_at: datetime
+    closes_at: datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class AssignmentRef:
+    id: int
+    cycle: str
+    rater_id: str
+    ratee_id: str
+    kind: str
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What events read and rarely change, as of `generation`."""
+
+    generation: int
+    org: Org
+    identities: Mapping[tuple[str, str], str]
+    """(platform, platform user id) → id of an active member."""
+    preferences: Mapping[str, Prefs]
+    cycles: Mapping[str, CycleWindow]
+    """Every review cycle, by quarter."""
+    assignments: Mapping[int, AssignmentRef]
+    """Assignments of the cycles in state `open` (others are read from the store)."""
+
+    def member_for(self, platform: str, user_id: str) -> str | None:
+        member = self.identities.get((platform, user_id))
+        return member if member is not None and member in self.org.members else None
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    """Build a snapshot; the generation is read first, so the data is at least that new."""
+    generation = read_generation(session.connection())
+    org = current_org(session)
+    ids = select(MemberIdentity.platform, MemberIdentity.platform_user_id, MemberIdentity.member_id)
+    identities = {
+        (p, u): m
+        for p, u, m in session.exec(
+            ids.join(MemberRecord, col(MemberRecord.id) == col(MemberIdentity.member_id)).where(
+                col(MemberRecord.active).is_(True)
+            )
+        )
+    }
+    prefs = {
+        p.member_id: Prefs(p.locale, p.timezone, p.nudges)
+        for p in session.exec(select(MemberPreference))
+    }
+    cycles = {
+        c.quarter: CycleWindow(c.quarter, c.opens_at, c.closes_at, c.state)
+        for c in session.exec(select(ReviewCycle))
+    }
+    open_cycles = [q for q, c in cycles.items() if c.state == "open"]
+    assignments: dict[int, AssignmentRef] = {}
+    if open_cycles:
+        stmt = select(ReviewAssignment).where(col(ReviewAssignment.cycle).in_(open_cycles))
+        for a in session.exec(stmt):
+            if a.id is not None:
+                assignments[a.id] = AssignmentRef(a.id, a.cycle, a.rater_id, a.ratee_id, a.kind)
+    return Snapshot(generation, org, identities, prefs, cycles, assignments)
+
+
+class SnapshotCache:
+    """The process's snapshot of one engine's store."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def peek(self) -> Snapshot | None:
+        """The cached snapshot, unchecked (the caller validates its generation later)."""
+        return self._snapshot
+
+    def get(self, session: Session) -> Snapshot:
+        """A snapshot current for `session`'s transaction (raises NoOrgError without an org)."""
+        generation = read_generation(session.connection())
+        cached = self._snapshot
+        if cached is not None and cached.generation == generation >= 0:
+            return cached
+        return self.refresh(session)
+
+    def refresh(self, session: Session) -> Snapshot:
+        fresh = load_snapshot(session)
+        with self._lock:
+            current = self._snapshot
+            if current is None or fresh.generation >= current.generation:
+                self._snapshot = fresh
+        return fresh
+
+    def clear(self) -> None:
+        self._snapshot = None
+
+
+_caches: weakref.WeakKeyDictionary[Engine, SnapshotCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def snapshot_cache(engine: Engine) -> SnapshotCache:
+    """One cache per engine (like its pool): every thread of the process shares it."""
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = SnapshotCache()
+        return cache
