@@ -12,6 +12,7 @@ Failure semantics: if the combined statements fail, the transaction is rolled ba
 batch replayed with each job in its own savepoint, so only a failing job fails; if the
 COMMIT fails, every job of the batch gets the error (nothing of it is durable).
 Results reach the event loop with one `call_soon_threadsafe` per batch, not per job.
+On SQLite, `run` skips the thread: see `_flush`.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from handlers.cards import Reply
 from handlers.context import Deps, Write
 from handlers.dispatch import Inbound, dispatch_in
 from handlers.routes import Routes
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.repo.fastwrites import claim_deliveries
 from storage.repo.snapshot import read_generation
 
@@ -79,6 +82,8 @@ class BatchWriter:
         self._queue: queue.SimpleQueue[_Waiter] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running = False
+        self._inline = engine.dialect.name == "sqlite"
+        self._pending: dict[asyncio.AbstractEventLoop, list[_Waiter]] = {}
         self.batches = 0
         self.jobs = 0
         self.replayed = 0
@@ -87,8 +92,36 @@ class BatchWriter:
     async def run(self, job: FastJob) -> list[Reply]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Reply]] = loop.create_future()
-        self._put((job, loop, future))
+        if self._inline:
+            pending = self._pending.get(loop)
+            if pending is None:
+                pending = self._pending[loop] = []
+                loop.call_soon(self._flush, loop)
+            pending.append((job, loop, future))
+        else:
+            self._put((job, loop, future))
         return await future
+
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """SQLite: write everything queued during this loop iteration, on the loop itself.
+
+        On one core the writer thread only added GIL switches; a batch's commit is short
+        (WAL, no fsync at `synchronous=NORMAL`). The loop never waits for the lock: the
+        batch starts with a zero busy timeout, and if another writer holds the database
+        the batch goes to the writer thread, which may wait."""
+        batch = self._pending.pop(loop, [])
+        while batch:
+            chunk, batch = batch[: self.max_batch], batch[self.max_batch :]
+            try:
+                with self.engine.connect() as conn:
+                    outcomes = self._write(conn, [w[0] for w in chunk], wait=False)
+            except _Busy:
+                for waiter in chunk:
+                    self._put(waiter)
+                continue
+            except Exception as exc:  # noqa: BLE001 - BEGIN or COMMIT failed: nothing durable
+                outcomes = [exc] * len(chunk)
+            _resolve([(w[2], o) for w, o in zip(chunk, outcomes, strict=True)])
 
     def call(self, job: FastJob) -> list[Reply]:
         future: Future[list[Reply]] = Future()
@@ -130,11 +163,15 @@ class BatchWriter:
                 outcomes = [exc] * len(batch)
             self._settle(batch, outcomes)
 
-    def _write(self, conn: Connection, jobs: list[FastJob]) -> list[Outcome]:
+    def _write(self, conn: Connection, jobs: list[FastJob], *, wait: bool = True) -> list[Outcome]:
         try:
+            _begin(conn, wait=wait)
             outcomes = self._attempt(conn, jobs, grouped=True)
+        except _Busy:
+            raise
         except Exception:  # noqa: BLE001 - start again, each job in its own savepoint
             conn.rollback()
+            _begin(conn, wait=wait)
             outcomes = self._attempt(conn, jobs, grouped=False)
         conn.commit()
         self.batches += 1
@@ -144,8 +181,6 @@ class BatchWriter:
     def _attempt(self, conn: Connection, jobs: list[FastJob], *, grouped: bool) -> list[Outcome]:
         """Every job's outcome in the open transaction; `grouped` writes all current jobs
         with one statement per kind (any failure raises, and the caller replays)."""
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
         generation = read_generation(conn)
         outcomes: dict[int, Outcome] = {}
         current = [(n, j) for n, j in enumerate(jobs) if j.generation == generation >= 0]
@@ -217,6 +252,32 @@ class BatchWriter:
                 loop.call_soon_threadsafe(_resolve, pairs)
             except RuntimeError:  # the loop is closed: nobody is waiting any more
                 pass
+
+
+_RESTORE_TIMEOUT = f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
+
+
+class _Busy(Exception):
+    """Another connection holds SQLite's write lock (the loop does not wait for it)."""
+
+
+def _begin(conn: Connection, *, wait: bool) -> None:
+    """SQLite: take the write lock now (`BEGIN IMMEDIATE`), so no other writer commits
+    between our generation read and our commit; without `wait`, fail at once if taken."""
+    if conn.dialect.name != "sqlite":
+        return
+    if wait:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    driver = conn.connection.driver_connection  # the pragmas need no SQLAlchemy round
+    assert driver is not None
+    driver.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        raise _Busy from exc
+    finally:
+        driver.execute(_RESTORE_TIMEOUT)
 
 
 def _resolve(pairs: list[tuple[Any, Outcome]]) -> None:

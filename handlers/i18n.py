@@ -95,7 +95,9 @@ def t(
     return text.format(**params) if params else text
 
 
+@lru_cache(maxsize=32)
 def _babel_locale(locale: str | None) -> Locale:
+    """Cached: `Locale.parse` costs more than formatting one number (team view: thousands)."""
     try:
         return Locale.parse(resolve_locale(locale))
     except (UnknownLocaleError, ValueError):
@@ -103,7 +105,18 @@ def _babel_locale(locale: str | None) -> Locale:
 
 
 def format_number(value: float | int | Decimal, locale: str | None, digits: int = 2) -> str:
-    """Grouped decimal with at most `digits` fraction digits (`12,345.67` / `12,345.67`)."""
+    """Grouped decimal with at most `digits` fraction digits (`12,345.67` / `12,345.67`).
+
+    Memoised: a team view formats thousands of figures, most repeated. The key holds the
+    type and text of the value, because equal values (`0.1` and `Decimal("0.1")`, `0` and
+    `-0`) may print differently."""
+    return _format_number(f"{type(value).__name__}:{value}", value, locale, digits)
+
+
+@lru_cache(maxsize=4096)
+def _format_number(
+    _kind: str, value: float | int | Decimal, locale: str | None, digits: int
+) -> str:
     pattern = "#,##0." + "#" * digits if digits > 0 else "#,##0"
     return format_decimal(value, format=pattern, locale=_babel_locale(locale))
 

@@ -27,6 +27,7 @@ from scoring.projection import projected_achievement
 from scoring.report import Scorer
 from scoring.rules import ScoringError
 from scoring.values import RowIndex
+from storage.gcpause import paused_gc
 
 AT_RISK = Decimal("0.8")
 DIMENSIONS = ("result", "process", "capability")
@@ -53,6 +54,15 @@ def team_members(org: Org, viewer: str, team: str) -> list[str] | None:
 
 
 def team_page(
+    engine: Engine, team: str, members: list[str], period: Period, ins: Inputs, locale: str
+) -> Json:
+    """The team view's data. Scoring a large team builds many acyclic objects over the
+    org's rows; the cyclic collector would re-scan them all (100 ms stalls), so it waits."""
+    with paused_gc():
+        return _team_page(engine, team, members, period, ins, locale)
+
+
+def _team_page(
     engine: Engine, team: str, members: list[str], period: Period, ins: Inputs, locale: str
 ) -> Json:
     org = ins.org

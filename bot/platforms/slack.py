@@ -22,6 +22,8 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger import get_bolt_app_logger
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms import slack_inbound as inbound
@@ -62,6 +64,20 @@ def _origin(body: Mapping[str, Any], user_id: str) -> replies.Origin:
         response_url=body.get("response_url"),
         ephemeral=bool(container.get("is_ephemeral")),
     )
+
+
+class _App(AsyncApp):
+    """bolt's `AsyncApp` without its per-request Web API client: bolt builds a new
+    `AsyncWebClient` for every request (reading the proxy environment each time) so that
+    a listener may change its token; ours never do and answer through the shared client."""
+
+    def _init_context(self, req: AsyncBoltRequest) -> None:
+        req.context["logger"] = get_bolt_app_logger(
+            app_name=self.name, base_logger=self._base_logger
+        )
+        req.context["token"] = self._token
+        req.context["client"] = self._async_client
+        req.context["listener_runner"] = self.listener_runner
 
 
 class SlackAdapter:
@@ -107,7 +123,7 @@ class SlackAdapter:
 
     def bolt_app(self, signing_secret: str) -> AsyncApp:
         """The bolt app with every listener registered from the declared surface."""
-        bolt = AsyncApp(
+        bolt = _App(
             name="perfbot",
             client=self.client,
             signing_secret=signing_secret,

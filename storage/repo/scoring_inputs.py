@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from scoring import model as sm
 from scoring.periods import Period, PeriodKind
+from storage.gcpause import paused_gc
 from storage.orgconfig import OrgConfig, to_scoring_org
 from storage.tables import (
     BonusPointsRecord,
@@ -198,31 +199,32 @@ def _metric_rows(
     # on the statement, never the connection: there it would outlive this read and make
     # the session's later statements server-side cursors on PostgreSQL
     result = session.connection().execute(stmt.execution_options(yield_per=_CHUNK))
-    for part in result.partitions():
-        for subject, indicator, start, end, kind, raw, item, origin, at, seq in part:
-            p = periods.get((start, end, kind))
-            if p is None:
-                p = periods[(start, end, kind)] = _period(start, end, kind)
-            if isinstance(raw, Decimal):
-                value = raw
-            elif (value := values.get(raw)) is None:
-                value = Decimal(raw)
-                if len(values) < _VALUE_CACHE:
-                    values[raw] = value
-            if at is not None and (stamp := times.get(at)) is None:
-                stamp = times[at] = _instant(at)
-            append(
-                row_type(
-                    names.setdefault(subject, subject),
-                    names.setdefault(indicator, indicator),
-                    p,
-                    value,
-                    names.setdefault(item, item),
-                    names.setdefault(origin, origin),
-                    None if at is None else stamp,
-                    seq,
+    with paused_gc():  # acyclic objects only: see storage.gcpause
+        for part in result.partitions():
+            for subject, indicator, start, end, kind, raw, item, origin, at, seq in part:
+                p = periods.get((start, end, kind))
+                if p is None:
+                    p = periods[(start, end, kind)] = _period(start, end, kind)
+                if isinstance(raw, Decimal):
+                    value = raw
+                elif (value := values.get(raw)) is None:
+                    value = Decimal(raw)
+                    if len(values) < _VALUE_CACHE:
+                        values[raw] = value
+                if at is not None and (stamp := times.get(at)) is None:
+                    stamp = times[at] = _instant(at)
+                append(
+                    row_type(
+                        names.setdefault(subject, subject),
+                        names.setdefault(indicator, indicator),
+                        p,
+                        value,
+                        names.setdefault(item, item),
+                        names.setdefault(origin, origin),
+                        None if at is None else stamp,
+                        seq,
+                    )
                 )
-            )
     if where is not None:
         out.sort(key=attrgetter("seq"))
     return out
@@ -311,7 +313,11 @@ def _ratings(
         stmt = stmt.where(where)
     names: dict[str, str] = {}
     get = names.setdefault
-    return [
-        sm.Rating(quarters[cycle], get(rater, rater), get(ratee, ratee), get(crit, crit), v, note)
-        for cycle, rater, ratee, crit, v, note in session.connection().execute(stmt)
-    ]
+    # `.all()`: one fetch of the (small, per-team) result instead of a fetchone per row
+    with paused_gc():
+        return [
+            sm.Rating(
+                quarters[cycle], get(rater, rater), get(ratee, ratee), get(crit, crit), v, note
+            )
+            for cycle, rater, ratee, crit, v, note in session.connection().execute(stmt).all()
+        ]

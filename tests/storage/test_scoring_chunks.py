@@ -47,3 +47,18 @@ def test_team_by_team_equals_the_whole_org_at_once(engine: Engine) -> None:
             merged = merge_reports(whole_org, parts)
             assert report_to_json(merged) == report_to_json(whole)
             assert [m.member for m in merged.members] == [m.member for m in whole.members]
+
+
+def test_team_inputs_restores_the_collector(engine: Engine) -> None:
+    """Whole-org loading pauses the cyclic collector only while it is iterated."""
+    import gc
+
+    text = (WORKED / "org.yaml").read_text(encoding="utf-8")
+    cfg = config(text)
+    with session_scope(engine) as s:
+        import_org(s, cfg=cfg, source_text=text)
+    gc.enable()
+    with session_scope(engine) as s:
+        chunks = list(team_inputs(s, period=Period.quarter(2026, 3)))
+    assert chunks
+    assert gc.isenabled()
