@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 from sqlmodel import Session
 
 from handlers.cards import Card, Ephemeral, Event, EventKind, Reply, Send, Text
 from handlers.context import Ctx, Deps, snapshot_settings
 from handlers.delivery import send_to_member
-from handlers.groupcommit import group_commit
 from handlers.i18n import resolve_locale, t
 from handlers.routes import Handler, Routes
 from scoring.model import Org
@@ -62,22 +60,6 @@ def dispatch(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
     """Handle one inbound event in its own transaction; returns the replies."""
     with session_scope(deps.engine) as session:
         return dispatch_in(session, deps, inbound, routes)
-
-
-async def dispatch_grouped(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
-    """`dispatch` through the engine's group commit (see `handlers.groupcommit`): the
-    replies come back once the event's effects are committed, its own savepoint keeping it
-    all-or-nothing. For clicks and form submissions, where the ack waits on the write."""
-    return await group_commit(deps.engine).run(
-        partial(dispatch_in, deps=deps, inbound=inbound, routes=routes)
-    )
-
-
-def dispatch_grouped_sync(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
-    """`dispatch_grouped` for callers already in a worker thread (blocks until committed)."""
-    return group_commit(deps.engine).call(
-        partial(dispatch_in, deps=deps, inbound=inbound, routes=routes)
-    )
 
 
 def dispatch_in(session: Session, deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:
