@@ -12,6 +12,7 @@ import json
 import random
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -65,7 +66,7 @@ def redact(value: Any) -> Any:
     return value
 
 
-class FakeServer:
+class FakeServer(ABC):
     """Base of the fakes: lifecycle, recording, failure injection, delivery ledger.
 
     `fail_every=N` answers 500 on every Nth call; `failure_rate` with `seed` answers 500 on a
@@ -151,8 +152,9 @@ class FakeServer:
         self._record(request, response)
         return response
 
-    def handle(self, request: Request) -> Response:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def handle(self, request: Request) -> Response:
+        """Answer one request the way the platform's API would (each fake defines it)."""
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         with self._lock:
