@@ -6,7 +6,9 @@
          `mount_slack` and `process_before_response=True` (baseline d).
 `slack`, `feishu`, `wecom`   perfbot's real app (`create_app`) with that platform on, a
          fixed clock inside the demo's open review window, and the platform's API at the
-         stub. WeCom's after-the-ack card update goes to an in-process stub transport, so
+         stub.
+Every kind runs with `perfbot serve`'s garbage-collector tuning (`bot.serving.tune_gc`), so
+the process set-up is the same on both sides of each ratio. WeCom's after-the-ack card update goes to an in-process stub transport, so
          the figure holds perfbot's work and not a second server's.
 """
 
@@ -160,6 +162,13 @@ def perfbot_app(kind: str, db_url: str, stub: str) -> FastAPI:
     async def ready() -> dict[str, bool]:
         return {"ok": True}
 
+    @app.get("/batches")
+    async def batches() -> dict[str, int]:
+        from handlers.batchwriter import batch_writer
+
+        w = batch_writer(app.state.engine)
+        return {"batches": w.batches, "jobs": w.jobs, "replayed": w.replayed}
+
     return app
 
 
@@ -179,9 +188,14 @@ def main(argv: list[str]) -> None:
 
     import uvicorn
 
+    from bot.serving import tune_gc
+    from bot.settings import Settings
+
     kind, port, db_url, stub = argv[0], int(argv[1]), argv[2], argv[3]
     app = build(kind, db_url, stub)
     logging.getLogger("perfbot").setLevel(logging.WARNING)
+    # every server, baselines included, runs in the process `perfbot serve` sets up
+    tune_gc(Settings.model_fields["gc_young_threshold"].default)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

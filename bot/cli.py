@@ -198,15 +198,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Run the production server; platforms are enabled by the credentials present."""
-    import uvicorn
-
+    from bot import serving
     from bot.app import create_app
 
     settings = _settings()
     if settings.secret_key is None:
         err.print("PERFBOT_SECRET_KEY is required by serve", markup=False)
         raise typer.Exit(1)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    serving.run(create_app(settings), settings, host=host, port=port)
 
 
 @app.command()
@@ -228,11 +227,10 @@ def demo(
     out.print(f"playground: {base}/playground", markup=False)
     if no_serve:
         return
-    import uvicorn
-
+    from bot import serving
     from bot.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    serving.run(create_app(settings), settings, host=host, port=port)
 
 
 @app.command()

@@ -105,6 +105,19 @@ class RequestMetrics:
     def __init__(self, app: Any, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
+        """(platform, outcome) → its counter and histogram children: `labels()` takes a
+        lock and builds a key on every call, which cost more than the count itself."""
+
+    def _record(self, platform: str, outcome: str, seconds: float) -> None:
+        pair = self._children.get((platform, outcome))
+        if pair is None:
+            pair = self._children[(platform, outcome)] = (
+                self.metrics.requests.labels(platform=platform, outcome=outcome),
+                self.metrics.latency.labels(platform=platform),
+            )
+        pair[0].inc()
+        pair[1].observe(seconds)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("path") == "/metrics":
@@ -124,8 +137,7 @@ class RequestMetrics:
             await self.app(scope, receive, watch)
         finally:
             outcome = "ok" if status < 400 else "client_error" if status < 500 else "error"
-            self.metrics.requests.labels(platform=platform, outcome=outcome).inc()
-            self.metrics.latency.labels(platform=platform).observe(time.perf_counter() - start)
+            self._record(platform, outcome, time.perf_counter() - start)
 
 
 def install_metrics(app: FastAPI, metrics: Metrics, engine: Engine) -> None:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     """Sends in flight per replica (also the most a killed replica can duplicate)."""
     outbox_lease_seconds: float = 30.0
     outbox_poll_seconds: float = 1.0
+    gc_young_threshold: int = 10_000
+    """Objects the young generation may hold before Python collects it in `serve`
+    (start-up objects are frozen first: `bot.serving`); 0 keeps Python's defaults."""
 
     @property
     def slack_enabled(self) -> bool:

@@ -18,28 +18,34 @@ On SQLite, `run` skips the thread: see `_flush`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from handlers.cards import Reply
 from handlers.context import Deps, Write
 from handlers.dispatch import Inbound, dispatch_in
 from handlers.routes import Routes
-from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.db import SQLITE_AUTOCHECKPOINT_PAGES, SQLITE_BUSY_TIMEOUT_MS
 from storage.repo.fastwrites import claim_deliveries
 from storage.repo.snapshot import read_generation
 
+log = logging.getLogger(__name__)
+
 MAX_BATCH = 128
+CHECKPOINT_EVERY = 64
+"""Inline SQLite commits between WAL checkpoints (a batch dirties a few pages: this is
+about SQLite's own default of 1,000 pages)."""
 IDLE_SECONDS = 2.0
 """The writer thread exits after this long without work (it restarts on the next job)."""
 
@@ -88,6 +94,9 @@ class BatchWriter:
         self.jobs = 0
         self.replayed = 0
         """Jobs re-run on the general path (their snapshot was older than the store's)."""
+        self.checkpoints = 0
+        self._since_checkpoint = 0
+        self._checkpointing = False
 
     async def run(self, job: FastJob) -> list[Reply]:
         loop = asyncio.get_running_loop()
@@ -113,7 +122,7 @@ class BatchWriter:
         while batch:
             chunk, batch = batch[: self.max_batch], batch[self.max_batch :]
             try:
-                with self.engine.connect() as conn:
+                with self.engine.connect() as conn, _no_autocheckpoint(conn):
                     outcomes = self._write(conn, [w[0] for w in chunk], wait=False)
             except _Busy:
                 for waiter in chunk:
@@ -122,6 +131,30 @@ class BatchWriter:
             except Exception as exc:  # noqa: BLE001 - BEGIN or COMMIT failed: nothing durable
                 outcomes = [exc] * len(chunk)
             _resolve([(w[2], o) for w, o in zip(chunk, outcomes, strict=True)])
+            self._after_inline_commit(loop)
+
+    def _after_inline_commit(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Every `CHECKPOINT_EVERY` inline commits, copy the WAL back into the database in
+        a worker thread. The loop's commits skip SQLite's automatic checkpoint: it runs
+        inside the committing call and fsyncs, which cost more than the rest of a batch."""
+        self._since_checkpoint += 1
+        if self._since_checkpoint < CHECKPOINT_EVERY or self._checkpointing:
+            return
+        self._since_checkpoint = 0
+        self._checkpointing = True
+        future = loop.run_in_executor(None, self._checkpoint)
+        future.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint(self) -> None:
+        # PASSIVE: copies what it can without waiting for, or blocking, readers and writers
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        self.checkpoints += 1
+
+    def _checkpoint_done(self, future: asyncio.Future[None]) -> None:
+        self._checkpointing = False
+        if not future.cancelled() and future.exception() is not None:
+            log.warning("WAL checkpoint failed", exc_info=future.exception())
 
     def call(self, job: FastJob) -> list[Reply]:
         future: Future[list[Reply]] = Future()
@@ -261,20 +294,35 @@ class _Busy(Exception):
     """Another connection holds SQLite's write lock (the loop does not wait for it)."""
 
 
+@contextmanager
+def _no_autocheckpoint(conn: Connection) -> Iterator[None]:
+    """SQLite: no automatic checkpoint in this connection's commits (the batch writer runs
+    them off the loop), restored before the connection goes back to the pool."""
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}")
+
+
 def _begin(conn: Connection, *, wait: bool) -> None:
-    """SQLite: take the write lock now (`BEGIN IMMEDIATE`), so no other writer commits
+    """Open the batch's transaction. SQLite: take the write lock now (`BEGIN IMMEDIATE` on
+    the driver, inside the transaction SQLAlchemy opened), so no other writer commits
     between our generation read and our commit; without `wait`, fail at once if taken."""
+    conn.begin()
     if conn.dialect.name != "sqlite":
         return
-    if wait:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        return
-    driver = conn.connection.driver_connection  # the pragmas need no SQLAlchemy round
+    driver = conn.connection.dbapi_connection  # no SQLAlchemy round for these
     assert driver is not None
+    if wait:
+        driver.execute("BEGIN IMMEDIATE")
+        return
     driver.execute("PRAGMA busy_timeout = 0")
     try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    except OperationalError as exc:
+        driver.execute("BEGIN IMMEDIATE")
+    except conn.dialect.loaded_dbapi.OperationalError as exc:
         raise _Busy from exc
     finally:
         driver.execute(_RESTORE_TIMEOUT)

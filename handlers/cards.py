@@ -299,6 +299,15 @@ class Submission:
 # --- pagination -----------------------------------------------------------------------
 
 
+def _fits(block: Block, max_text: int, max_fields: int) -> bool:
+    """True when `_split_block` would return the block as it is."""
+    if isinstance(block, Text | Context):
+        return len(block.text) <= max_text
+    if isinstance(block, Fields):
+        return len(block.items) <= max_fields
+    return True
+
+
 def _split_block(block: Block, max_text: int, max_fields: int) -> list[Block]:
     """Break one over-long block into several of the same kind."""
     if isinstance(block, Text):
@@ -327,6 +336,8 @@ def paginate(
     if max_blocks < 2:
         raise ValueError(f"max_blocks must be at least 2, got {max_blocks}")
     card = content if isinstance(content, Card) else Card(blocks=content)
+    if len(card.blocks) <= max_blocks and all(_fits(b, max_text, max_fields) for b in card.blocks):
+        return [card]  # the common short card: nothing to split, no copies
     pieces = [p for b in card.blocks for p in _split_block(b, max_text, max_fields)]
     pages: list[list[Block]] = [[]]
     for piece in pieces:

@@ -17,6 +17,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_AUTOCHECKPOINT_PAGES = 1000
+"""SQLite's default, set explicitly: the batch writer turns it off for its own commits and
+puts this value back."""
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -62,6 +65,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     finally:
         cursor.close()
 

@@ -67,14 +67,19 @@ def _origin(body: Mapping[str, Any], user_id: str) -> replies.Origin:
 
 
 class _App(AsyncApp):
-    """bolt's `AsyncApp` without its per-request Web API client: bolt builds a new
-    `AsyncWebClient` for every request (reading the proxy environment each time) so that
-    a listener may change its token; ours never do and answer through the shared client."""
+    """bolt's `AsyncApp` without its per-request Web API client and logger look-up: bolt
+    builds a new `AsyncWebClient` for every request (reading the proxy environment each
+    time) so that a listener may change its token; ours never do and answer through the
+    shared client."""
+
+    _listener_logger: logging.Logger | None = None
 
     def _init_context(self, req: AsyncBoltRequest) -> None:
-        req.context["logger"] = get_bolt_app_logger(
-            app_name=self.name, base_logger=self._base_logger
-        )
+        if self._listener_logger is None:  # bolt looks it up anew for every request
+            self._listener_logger = get_bolt_app_logger(
+                app_name=self.name, base_logger=self._base_logger
+            )
+        req.context["logger"] = self._listener_logger
         req.context["token"] = self._token
         req.context["client"] = self._async_client
         req.context["listener_runner"] = self.listener_runner

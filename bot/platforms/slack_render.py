@@ -167,40 +167,55 @@ def fallback_text(card: c.Card) -> str:
 
 def render_blocks(card: c.Card) -> list[dict[str, Any]]:
     """A card that fits one message → its blocks; the title becomes a header block."""
-    blocks: list[Block] = (
-        [HeaderBlock(text=clip(plain(card.title), MAX_HEADER))] if card.title else []
-    )
-    blocks += [block(b) for b in card.blocks]
-    if len(blocks) > MAX_BLOCKS:
-        raise ValueError(f"{len(blocks)} blocks exceed Slack's {MAX_BLOCKS}; use render_messages")
-    return [_plain_dict(b) or b.to_dict() for b in blocks]
+    count = len(card.blocks) + (1 if card.title else 0)
+    if count > MAX_BLOCKS:
+        raise ValueError(f"{count} blocks exceed Slack's {MAX_BLOCKS}; use render_messages")
+    out = [_header_dict(card.title)] if card.title else []
+    for b in card.blocks:
+        direct = _direct(b)
+        out.append(direct if direct is not None else block(b).to_dict())
+    return out
 
 
-def _plain_dict(b: Block) -> dict[str, Any] | None:
-    """`to_dict()` of the commonest blocks, built directly (the model's validating
-    `to_dict` was most of a reply's rendering time); None for every other block."""
-    if isinstance(b, SectionBlock) and not b.fields and b.accessory is None:
-        text = b.text
-        if isinstance(text, MarkdownTextObject) and text.text and text.verbatim is None:
-            if (
-                b.block_id is None
-                and b.expand is None
-                and b.color is None
-                and len(text.text) <= MAX_TEXT
-            ):
-                return {"type": "section", "text": {"type": "mrkdwn", "text": text.text}}
-    elif isinstance(b, DividerBlock) and b.block_id is None:
+def _header_dict(title: str) -> dict[str, Any]:
+    text = clip(plain(title), MAX_HEADER)
+    if not text:
+        return HeaderBlock(text=text).to_dict()
+    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
+
+
+def _direct(b: c.Block) -> dict[str, Any] | None:
+    """`block(b).to_dict()` of the commonest blocks, built without the SDK's models (their
+    validating constructors and `to_dict` were most of a reply's rendering time); None for
+    every other block, and for empty text (left to the models' own handling). The same
+    dicts either way: tests/cards/test_slack_render.py compares them."""
+    if isinstance(b, c.Text):
+        text = to_mrkdwn(b.text)
+        return {"type": "section", "text": {"type": "mrkdwn", "text": text}} if text else None
+    if isinstance(b, c.Divider):
         return {"type": "divider"}
+    if isinstance(b, c.Context):
+        text = to_mrkdwn(b.text)
+        return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]} if text else None
+    if isinstance(b, c.ChartLink):
+        link = f":bar_chart: <{b.url}|{_escape(b.label)}>"
+        return {"type": "section", "text": {"type": "mrkdwn", "text": link}}
     return None
+
+
+def _pages(card: c.Card) -> list[c.Card]:
+    room = MAX_BLOCKS - (1 if card.title else 0)
+    return c.paginate(card, max_blocks=room, max_text=MAX_TEXT - _ESCAPE_MARGIN)
+
+
+def render_pages(card: c.Card) -> list[list[dict[str, Any]]]:
+    """A card of any length → the blocks of each message it takes (views need no text)."""
+    return [render_blocks(page) for page in _pages(card)]
 
 
 def render_messages(card: c.Card) -> list[dict[str, Any]]:
     """A card of any length → one or more `chat.postMessage` bodies (text + blocks)."""
-    room = MAX_BLOCKS - (1 if card.title else 0)
-    return [
-        {"text": fallback_text(page), "blocks": render_blocks(page)}
-        for page in c.paginate(card, max_blocks=room, max_text=MAX_TEXT - _ESCAPE_MARGIN)
-    ]
+    return [{"text": fallback_text(p), "blocks": render_blocks(p)} for p in _pages(card)]
 
 
 # --- forms ----------------------------------------------------------------------------

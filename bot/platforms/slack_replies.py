@@ -18,7 +18,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.platforms.slack_render import MAX_VIEW_TITLE, plain, render_form, render_messages
+from bot.platforms.slack_render import (
+    MAX_VIEW_TITLE,
+    plain,
+    render_form,
+    render_messages,
+    render_pages,
+)
 from handlers import cards as c
 from handlers.textsplit import clip
 
@@ -56,7 +62,7 @@ def as_card(reply: c.Reply) -> c.Card | None:
 
 def view_from_cards(cards: Sequence[c.Card], view_type: str = "modal") -> dict[str, Any]:
     """Cards → a modal or Home tab view (Slack allows 100 blocks in a view)."""
-    blocks = [b for card in cards for page in render_messages(card) for b in page["blocks"]]
+    blocks = [b for card in cards for page in render_pages(card) for b in page]
     if len(blocks) > MAX_VIEW_BLOCKS:
         log.warning("view of %d blocks shortened to %d", len(blocks), MAX_VIEW_BLOCKS)
         blocks = blocks[:MAX_VIEW_BLOCKS]

@@ -83,3 +83,14 @@ def test_cards_are_immutable_values() -> None:
     card = c.Card(blocks=[c.Text("a")])
     assert isinstance(card.blocks, tuple)
     assert hash(card) == hash(c.Card(blocks=(c.Text("a"),)))
+
+
+def test_a_card_that_fits_is_returned_as_it_is() -> None:
+    card = c.Card(
+        blocks=[c.Header("h"), c.Text("short"), c.Context("note")], title="t", card_id="x"
+    )
+    assert c.paginate(card) == [card]
+    assert c.paginate(card)[0] is card
+    long = c.Card(blocks=[c.Text("word " * 700)], card_id="x")
+    assert len(c.paginate(long)) == 1
+    assert len(c.paginate(long)[0].blocks) == 2  # the long text split, the card rebuilt

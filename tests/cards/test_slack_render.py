@@ -7,9 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import HeaderBlock
 
 from bot.platforms import slack_render as sr
 from handlers import cards as c
+from handlers.textsplit import clip
 from tests.cards.samples import CHECKIN_ANSWERS, checkin_form, long_list_card, score_card
 from tests.paths import VECTORS
 
@@ -180,3 +184,22 @@ def test_oversized_private_metadata_is_refused() -> None:
     form = c.Form("f", "T", "OK", [c.TextInput("t", "T")], private_metadata="x" * 3001)
     with pytest.raises(ValueError, match="private_metadata"):
         sr.render_form(form)
+
+
+_TEXTS = st.lists(
+    st.sampled_from([*"ab 中文*_[]()<>&\n", "**", "https://x.example/p?q=1", "[l](https://u.x)"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXTS, label=_TEXTS, title=_TEXTS)
+def test_blocks_built_directly_equal_the_sdk_models(text: str, label: str, title: str) -> None:
+    """The hand-built dicts of the common blocks are exactly what the SDK's models give."""
+    blocks: list[c.Block] = [c.Text(text), c.Context(text), c.Divider()]
+    blocks.append(c.ChartLink(label or "chart", "https://perf.example/c?x=1&y=2"))
+    card = c.Card(blocks=blocks, title=title or None)
+    expected = [sr.block(b).to_dict() for b in blocks]
+    if card.title:
+        expected.insert(0, HeaderBlock(text=clip(sr.plain(card.title), sr.MAX_HEADER)).to_dict())
+    assert sr.render_blocks(card) == expected

@@ -3,15 +3,21 @@ return, and never fooled by a snapshot another replica has made stale."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from collections.abc import Sequence
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, ClassVar
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
+from handlers import batchwriter
 from handlers.batchwriter import FastJob, batch_writer
 from handlers.cards import Reply
 from handlers.context import Write
@@ -217,3 +223,50 @@ def test_a_failing_job_fails_alone(world: World) -> None:
     assert raters == {rows[0].rater_id}
     assert first.inbound.delivery_id in claims
     assert bad.inbound.delivery_id not in claims
+
+
+async def test_inline_commits_leave_wal_checkpoints_to_a_worker_thread(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: the loop's commits run no checkpoint (its fsync would stall every request);
+    the writer copies the WAL back in a thread, so the WAL stays bounded, and every pooled
+    connection gets SQLite's automatic checkpoint back."""
+    if world.engine.dialect.name != "sqlite":
+        pytest.skip("WAL checkpoints are SQLite's")
+    monkeypatch.setattr(batchwriter, "CHECKPOINT_EVERY", 4)
+    rows = _open(world)
+    writer = batch_writer(world.engine)
+    seen: list[int] = []
+    real = batchwriter._no_autocheckpoint
+
+    @contextmanager
+    def watched(conn: Connection) -> Iterator[None]:
+        with real(conn):
+            seen.append(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+            yield
+
+    monkeypatch.setattr(batchwriter, "_no_autocheckpoint", watched)
+    for n in range(40):
+        a = rows[n % len(rows)]
+        await dispatch_fast(world.deps, _inbound(world, a.rater_id, _good(world, a), str(a.id)),
+                            world.routes)  # fmt: skip
+    for _ in range(200):
+        if writer.checkpoints >= 5 and not writer._checkpointing:
+            break
+        await asyncio.sleep(0.01)
+    assert writer.checkpoints >= 5
+    assert seen
+    assert set(seen) == {0}
+    with world.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000
+    assert _claims_in_database_file(world.engine) >= 20  # none without the checkpoints
+
+
+def _claims_in_database_file(engine: Engine) -> int:
+    """Claims in the database file itself, WAL ignored: what checkpoints copied there."""
+    path = os.path.abspath(str(engine.url.database))
+    main_file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return int(main_file.execute("SELECT count(*) FROM processed_delivery").fetchone()[0])
+    finally:
+        main_file.close()
