@@ -113,7 +113,11 @@ def member_settings(session: Session, org: Org, member_id: str) -> tuple[str, st
 
 
 def snapshot_settings(snap: Snapshot, member_id: str) -> tuple[str, str, bool]:
-    """`member_settings` read from the snapshot (same precedence, no query)."""
+    """`member_settings` read from the snapshot (same precedence, no query, once)."""
+    return snap.memo(("settings", member_id), lambda: _settings_of(snap, member_id))
+
+
+def _settings_of(snap: Snapshot, member_id: str) -> tuple[str, str, bool]:
     org = snap.org
     member = org.members[member_id]
     pref = snap.preferences.get(member_id)

@@ -8,7 +8,7 @@ A member's locale wins, then the org's default, then English.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -54,8 +54,11 @@ def catalogs() -> Catalogs:
     return load_catalogs()
 
 
+@lru_cache(maxsize=256)
 def normalize_locale(tag: str | None) -> str | None:
-    """Map what platforms send (`zh-CN`, `zh_cn`, `zh-Hans`, `en-US`) to a catalog name."""
+    """Map what platforms send (`zh-CN`, `zh_cn`, `zh-Hans`, `en-US`) to a catalog name.
+
+    Memoised: every reply resolves a locale or two, from a handful of distinct tags."""
     if not tag:
         return None
     cleaned = tag.strip().replace("-", "_").lower()
@@ -86,8 +89,10 @@ def t(
     An id missing from the chosen catalog falls back to English; an id missing everywhere
     raises KeyError so a typo fails in tests rather than showing a key to a user.
     """
-    prefs: Iterable[str | None] = [locale] if isinstance(locale, str | None) else locale
-    chosen = resolve_locale(*prefs)
+    if isinstance(locale, str | None):
+        chosen = resolve_locale(locale)
+    else:
+        chosen = resolve_locale(*locale)
     cats = catalogs()
     text = cats.get(chosen, {}).get(msgid) or cats.get(DEFAULT_LOCALE, {}).get(msgid)
     if text is None:

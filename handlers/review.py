@@ -9,6 +9,7 @@ audit line says that *a* review was submitted in the cycle, never by whom for wh
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
 
@@ -54,6 +55,16 @@ def criteria_for(org: Org, ratee_id: str, kind: str) -> dict[str, int]:
             for c in ind.criteria:
                 out.setdefault(c, ind.scale or org.review_scale)
     return out
+
+
+def _criteria(ctx: Ctx, ratee_id: str, kind: str) -> Mapping[str, int]:
+    """`criteria_for` of the event's org, memoised on its snapshot (read-only)."""
+    if ctx.snapshot is None or ctx.snapshot.org is not ctx.org:
+        return criteria_for(ctx.org, ratee_id, kind)
+    org = ctx.org
+    return ctx.snapshot.memo(
+        ("criteria", ratee_id, kind), lambda: criteria_for(org, ratee_id, kind)
+    )
 
 
 def _criterion_name(org: Org, criterion: str, locale: str) -> str:
@@ -151,7 +162,7 @@ def open_form(event: Event, ctx: Ctx) -> list[Reply]:
 
 
 def _validate(
-    ctx: Ctx, values: dict[str, str], criteria: dict[str, int]
+    ctx: Ctx, values: dict[str, str], criteria: Mapping[str, int]
 ) -> tuple[dict[str, int], str | None] | dict[str, str]:
     """Ratings and comment from the submitted values, or per-field errors."""
     errors: dict[str, str] = {}
@@ -183,8 +194,7 @@ def submit(event: Event, ctx: Ctx) -> list[Reply]:
     if isinstance(checked, list):
         return checked
     a, cycle = checked
-    criteria = criteria_for(ctx.org, a.ratee_id, a.kind)
-    result = _validate(ctx, dict(event.values), criteria)
+    result = _validate(ctx, dict(event.values), _criteria(ctx, a.ratee_id, a.kind))
     if isinstance(result, dict):
         return [FormErrors(result)]
     ratings, comment = result

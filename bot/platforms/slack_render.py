@@ -61,8 +61,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MARKUP = frozenset("[*&<>")
+"""Characters any of the conversions below act on; text without them passes unchanged."""
+
+
 def to_mrkdwn(text: str) -> str:
     """Markdown-lite → Slack mrkdwn: `**b**` → `*b*`, `[l](u)` → `<u|l>`, escape `&<>`."""
+    if _MARKUP.isdisjoint(text):
+        return clip(text, MAX_TEXT)
     parts: list[str] = []
     pos = 0
     for m in _LINK.finditer(text):
@@ -75,6 +81,8 @@ def to_mrkdwn(text: str) -> str:
 
 def plain(text: str) -> str:
     """Markdown-lite → plain text, for places that only take plain_text."""
+    if _MARKUP.isdisjoint(text):
+        return text
     return _BOLD.sub(r"\1", _LINK.sub(r"\1", text))
 
 

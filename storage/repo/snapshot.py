@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
@@ -33,6 +34,7 @@ from storage.tables import (
 )
 
 _GENERATION = "SELECT value FROM snapshot_generation WHERE id = 1"
+T = TypeVar("T")
 
 
 def read_generation(conn: Connection) -> int:
@@ -86,6 +88,17 @@ class Snapshot:
     """Every review cycle, by quarter."""
     assignments: Mapping[int, AssignmentRef]
     """Assignments of the cycles in state `open` (others are read from the store)."""
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    """Values computed from this snapshot alone (`memo`)."""
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, once per snapshot: a member's settings or a ratee's criteria are
+        asked for on every click and cannot change while the snapshot is current."""
+        try:
+            return cast(T, self.derived[key])
+        except KeyError:
+            value = self.derived[key] = compute()
+            return value
 
     def member_for(self, platform: str, user_id: str) -> str | None:
         member = self.identities.get((platform, user_id))

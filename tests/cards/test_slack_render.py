@@ -203,3 +203,18 @@ def test_blocks_built_directly_equal_the_sdk_models(text: str, label: str, title
     if card.title:
         expected.insert(0, HeaderBlock(text=clip(sr.plain(card.title), sr.MAX_HEADER)).to_dict())
     assert sr.render_blocks(card) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mrkdwn", "plain_text"),
+    [
+        ("plain words, 中文 and dots...", "plain words, 中文 and dots...", "plain words, 中文 and dots..."),
+        ("**Done** — see [the page](https://x.example/p?a=1&b=2) <now>",
+         "*Done* — see <https://x.example/p?a=1&b=2|the page> &lt;now&gt;",
+         "Done — see the page <now>"),
+        ("a & b", "a &amp; b", "a & b"),
+    ],
+)  # fmt: skip
+def test_markup_conversion_with_and_without_markup(text: str, mrkdwn: str, plain_text: str) -> None:
+    assert sr.to_mrkdwn(text) == mrkdwn
+    assert sr.plain(text) == plain_text
