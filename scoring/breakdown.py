@@ -15,7 +15,7 @@ from scoring.periods import Period
 from scoring.reviews import CycleFigure
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubScore:
     """One evaluation period of one indicator (a month of a quarterly report, or P itself)."""
 
@@ -33,7 +33,7 @@ class SubScore:
     reviews: tuple[CycleFigure, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorScore:
     key: str
     dimension: str
@@ -59,7 +59,7 @@ class IndicatorScore:
     """False for a review value with fewer than `anonymity_threshold` raters in a cycle."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DimensionScore:
     key: str
     weight: Decimal
@@ -67,7 +67,7 @@ class DimensionScore:
     indicators: tuple[IndicatorScore, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyResultScore:
     key: str
     weight: Decimal
@@ -77,7 +77,7 @@ class KeyResultScore:
     counted: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OkrScore:
     rate: Decimal | None
     coefficient: Decimal
@@ -85,7 +85,7 @@ class OkrScore:
     provisional: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Award:
     type: str
     period: Period
@@ -95,7 +95,7 @@ class Award:
     amount: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncentiveScore:
     commission: Decimal | None = None
     over_target_bonus: Decimal | None = None
@@ -103,7 +103,7 @@ class IncentiveScore:
     awards: tuple[Award, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberScore:
     member: str
     team: str
@@ -125,7 +125,7 @@ class MemberScore:
         return [i for d in self.dimensions for i in d.indicators]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     period: Period
     as_of: datetime

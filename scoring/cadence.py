@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from scoring.breakdown import IndicatorScore, SubScore
 from scoring.calibration import CalibrationIndex, InForce
 from scoring.model import Calibration, Indicator, Member, Org
-from scoring.numbers import ZERO, mean
+from scoring.numbers import ZERO, DecimalPool, mean
 from scoring.periods import KIND_ORDER, Period
 from scoring.reviews import CycleFigure, ReviewIndex
 from scoring.rules import score_value
@@ -38,6 +38,9 @@ class Context:
     tz: ZoneInfo
     spans: dict[Period, tuple[date, bool]] = field(default_factory=dict)
     """Per evaluation period: (cutoff, is_open), computed once per report."""
+    pool: DecimalPool = field(default_factory=DecimalPool)
+    """Equal figures of the breakdowns kept as one object (`DecimalPool`), so a report's
+    memory grows with its distinct figures, not with its members."""
 
     def span(self, period: Period) -> tuple[date, bool]:
         """(cutoff, is_open) of an evaluation period inside this report."""
@@ -90,9 +93,10 @@ def evaluate_once(
             None, ZERO, True, True, is_open, cals, figs,
         )  # fmt: skip
     a, s = score_value(force.indicator, value, force.target, ctx.org.review_scale)
+    keep = ctx.pool
     return SubScore(
-        period, force.indicator.key, value, force.target, force.original_target,
-        a, s, False, True, is_open, cals, figs,
+        period, force.indicator.key, keep(value), force.target, force.original_target,
+        keep(a), keep(s), False, True, is_open, cals, figs,
     )  # fmt: skip
 
 
@@ -116,17 +120,18 @@ def evaluate_indicator(ctx: Context, member: Member, base: Indicator) -> Indicat
     shown = _shown_indicator(ctx, member, base, subs, key)
     figs = tuple(f for s in counted for f in s.reviews)
     threshold = ctx.org.anonymity_threshold
+    keep = ctx.pool
     return IndicatorScore(
         key=key,
         dimension=base.dimension,
         weight=base.weight,
-        value=None if mixed else mean(s.value for s in counted if s.value is not None),
-        target=None if mixed else mean(s.target for s in counted if s.target is not None),
+        value=None if mixed else keep(mean(s.value for s in counted if s.value is not None)),
+        target=None if mixed else keep(mean(s.target for s in counted if s.target is not None)),
         original_target=None
         if mixed
-        else mean(s.original_target for s in counted if s.original_target is not None),
-        achievement=mean(s.achievement for s in counted if s.achievement is not None),
-        score=mean(s.score for s in counted if s.score is not None),
+        else keep(mean(s.original_target for s in counted if s.original_target is not None)),
+        achievement=keep(mean(s.achievement for s in counted if s.achievement is not None)),
+        score=keep(mean(s.score for s in counted if s.score is not None)),
         missing=any(s.missing for s in counted),
         counted=bool(counted),
         replaces=base.key if key != base.key else None,

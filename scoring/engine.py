@@ -29,8 +29,9 @@ def score_dimensions(
     for ind in template.indicators:
         if ind.dimension in rows:
             rows[ind.dimension].append(evaluate_indicator(ctx, member, ind))
+    keep = ctx.pool
     return tuple(
-        DimensionScore(d, w, weighted([(i.weight, i.score) for i in rows[d]]), tuple(rows[d]))
+        DimensionScore(d, w, keep(weighted([(i.weight, i.score) for i in rows[d]])), tuple(rows[d]))
         for d, w in template.dimensions.items()
     )
 
@@ -42,7 +43,7 @@ def score_member(
     dims = score_dimensions(ctx, member, template)
     base = weighted([(d.weight, d.score) for d in dims])
     bonus = min(b, ctx.org.bonus_cap)
-    total = None if base is None else base * okr.coefficient + bonus
+    total = None if base is None else ctx.pool(base * okr.coefficient + bonus)
     provisional = (
         not ctx.period.is_closed(ctx.today)
         or okr.provisional
@@ -53,7 +54,7 @@ def score_member(
         team=member.team,
         template=template.key,
         total=total,
-        base=base,
+        base=ctx.pool(base),
         okr_rate=okr.rate,
         coefficient=okr.coefficient,
         bonus=bonus,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import overload
 
 INF = Decimal("Infinity")
 ZERO = Decimal(0)
@@ -31,6 +32,38 @@ def exact_context() -> decimal.Context:
 
 EXACT = exact_context()
 """The shared exact context: `localcontext(EXACT)` copies it, so nobody mutates it."""
+
+
+class DecimalPool:
+    """One object per distinct figure. The breakdowns of a 10,000-member quarter hold about
+    1.2 million Decimals (104 bytes each, over half of the report's memory) but only about
+    35,000 distinct ones: the same targets, means, achievements and scores, member after
+    member.
+
+    `pool(x)` returns the first figure it was given that is written exactly like `x` (same
+    sign, digits and exponent, i.e. the same `str`), else keeps and returns `x`. Decimals
+    are immutable and compare by value, so handing out the kept one changes no result. Keyed
+    by `str`: hashing a fresh 60-digit Decimal costs several times more. One pool per
+    `Scorer` (all its reports); it holds only the distinct figures."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[str, Decimal] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @overload
+    def __call__(self, value: Decimal) -> Decimal: ...
+    @overload
+    def __call__(self, value: None) -> None: ...
+    @overload
+    def __call__(self, value: Decimal | None) -> Decimal | None: ...
+    def __call__(self, value: Decimal | None) -> Decimal | None:
+        if value is None:
+            return None
+        return self._kept.setdefault(str(value), value)
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:

@@ -20,7 +20,7 @@ from scoring.engine import score_member
 from scoring.incentives import ContentHit, content_hits
 from scoring.jsonout import report_to_json
 from scoring.model import Member, MetricRow, Org, Rating, Template
-from scoring.numbers import EXACT, ZERO
+from scoring.numbers import EXACT, ZERO, DecimalPool
 from scoring.okr import team_okr
 from scoring.payouts import Payouts
 from scoring.periods import Period
@@ -52,14 +52,16 @@ def build_context(
 ) -> Context:
     """Index the inputs once; `as_of` must already be aware (see `as_of_in_org`)."""
     tz = ZoneInfo(org.timezone)
+    pool = DecimalPool()
     return Context(
         org=org,
         rows=RowIndex(rows),
-        reviews=ReviewIndex(org, ratings),
+        reviews=ReviewIndex(org, ratings, pool),
         cals=CalibrationIndex(org.calibrations, tz),
         period=period,
         today=as_of.astimezone(tz).date(),
         tz=tz,
+        pool=pool,
     )
 
 
@@ -102,13 +104,17 @@ class Scorer:
         self.as_of = as_of_in_org(as_of, self.tz)
         self.today = self.as_of.date()
         self.rows = rows if isinstance(rows, RowIndex) else RowIndex(rows)
-        self.reviews = ReviewIndex(org, ratings)
+        self.pool = DecimalPool()  # equal figures of all its reports shared: see DecimalPool
+        self.reviews = ReviewIndex(org, ratings, self.pool)
         self.cals = CalibrationIndex(org.calibrations, self.tz)
         self._okrs: dict[tuple[str, Period], OkrScore] = {}
         self._hits: list[ContentHit] | None = None
 
     def context(self, period: Period) -> Context:
-        return Context(self.org, self.rows, self.reviews, self.cals, period, self.today, self.tz)
+        return Context(
+            self.org, self.rows, self.reviews, self.cals, period, self.today, self.tz,
+            pool=self.pool,
+        )  # fmt: skip
 
     def _okr(self, team: str, period: Period) -> OkrScore:
         key = (team, period)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from scoring.model import Indicator, Org, Rating
-from scoring.numbers import ZERO, mean
+from scoring.numbers import ZERO, DecimalPool, mean
 from scoring.periods import Period
 from scoring.rules import indicator_scale
 
@@ -21,7 +21,7 @@ _NormKey = tuple[Period, str, tuple[str, ...]]
 _RatingKey = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionFigure:
     criterion: str
     mean: Decimal
@@ -30,7 +30,7 @@ class CriterionFigure:
     comment_raters: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CycleFigure:
     cycle: Period
     value: Decimal
@@ -38,7 +38,7 @@ class CycleFigure:
     criteria: tuple[CriterionFigure, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewValue:
     value: Decimal | None
     cycles: tuple[CycleFigure, ...]
@@ -77,8 +77,12 @@ _FigureKey = tuple[str, Period, str, tuple[str, ...], bool, int | None]
 class ReviewIndex:
     """Ratings by (cycle, ratee), the last of a repeated (cycle, rater, ratee, criterion)."""
 
-    def __init__(self, org: Org, ratings: Iterable[Rating]) -> None:
+    def __init__(
+        self, org: Org, ratings: Iterable[Rating], pool: DecimalPool | None = None
+    ) -> None:
+        """`pool` shares equal figures with the rest of a report (`DecimalPool`)."""
         self.org = org
+        self._keep = DecimalPool() if pool is None else pool
         latest: dict[tuple[Period, str, str, str], Rating] = {}
         for r in ratings:
             latest[(r.cycle, r.rater, r.ratee, r.criterion)] = r
@@ -148,8 +152,9 @@ class ReviewIndex:
             by_crit[r.criterion].append((r, x))
         rater_means = [sum(v, ZERO) / len(v) for v in by_rater.values()]
         value = sum(rater_means, ZERO) / len(rater_means)
-        figures = tuple(_criterion_figure(c, by_crit[c]) for c in crit if c in by_crit)
-        return CycleFigure(cycle, value, len(by_rater), figures)
+        keep = self._keep
+        figures = tuple(_criterion_figure(c, by_crit[c], keep) for c in crit if c in by_crit)
+        return CycleFigure(cycle, keep(value), len(by_rater), figures)
 
     def value(self, ratee: str, ind: Indicator, period: Period, cutoff: date) -> ReviewValue:
         """Mean of the cycle values inside `period` whose cycle starts by `cutoff`."""
@@ -162,10 +167,12 @@ class ReviewIndex:
         return ReviewValue(mean(f.value for f in figs), tuple(figs))
 
 
-def _criterion_figure(criterion: str, items: list[tuple[Rating, Decimal]]) -> CriterionFigure:
+def _criterion_figure(
+    criterion: str, items: list[tuple[Rating, Decimal]], keep: DecimalPool
+) -> CriterionFigure:
     """Comments sorted, so their order says nothing about who wrote which."""
     comments = sorted(r.comment for r, _ in items if r.comment)
     commenters = len({r.rater for r, _ in items if r.comment})
     raters = len({r.rater for r, _ in items})
     avg = sum((x for _, x in items), ZERO) / len(items)
-    return CriterionFigure(criterion, avg, raters, tuple(comments), commenters)
+    return CriterionFigure(criterion, keep(avg), raters, tuple(comments), commenters)
