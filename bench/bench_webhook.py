@@ -166,6 +166,13 @@ def _build(
     return [make(port, pool[i % len(pool)], 1 + (seq0 + i) % 5, seq0 + i) for i in range(n)]
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (all its threads), from /proc."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Round:
     """Drives one subject for one round and checks its writes are durable."""
 
@@ -175,12 +182,16 @@ class Round:
         self.cpu = cpu
         self.sent: dict[str, int] = dict.fromkeys(srv, 0)
         self.durable: dict[str, bool] = {}
+        self.cpu_us: dict[str, list[float]] = {k: [] for k in srv}
+        """Server CPU per request (µs) of each measured round: unlike requests/s, it does
+        not move when another process takes the server's core for a while."""
 
     def run(self, kind: str, n: int, connections: int) -> Result:
         server = self.srv[kind]
         requests = _build(kind, server.port, self.raters, n, self.sent[kind] + 1)
         before = stats.pin_self(self.cpu)
         try:
+            cpu0 = process_cpu_seconds(server.proc.pid)
             result = drive(server.port, requests, connections)
             self.sent[kind] += n
             platform = PLATFORM.get(kind)
@@ -192,6 +203,7 @@ class Round:
                     ok = self._wait(server.db_url, platform, self.sent[kind])
                     result.seconds = time.perf_counter() - start
                     self.durable[kind] = ok
+            self.cpu_us[kind].append((process_cpu_seconds(server.proc.pid) - cpu0) / n * 1e6)
         finally:
             stats.restore(before)
         return result
@@ -205,9 +217,10 @@ class Round:
         return False
 
 
-def _figures(results: list[Result]) -> Json:
+def _figures(results: list[Result], cpu_us: list[float]) -> Json:
     return {
         "rps": stats.summary([r.rps for r in results]),
+        "server_cpu_us_per_request": stats.summary(cpu_us),
         "p50_ms": stats.summary([stats.percentile(r.latencies, 50) * 1000 for r in results]),
         "p99_ms": stats.summary([stats.percentile(r.latencies, 99) * 1000 for r in results]),
         "errors": sum(r.errors for r in results),
@@ -241,11 +254,13 @@ def run(
             rounds = Round(srv, raters, load_cpu)
             for kind in kinds:
                 rounds.run(kind, warmup, connections)
+                rounds.cpu_us[kind].clear()
             got: dict[str, list[Result]] = {k: [] for k in kinds}
             for n in range(repeats):
                 for kind in kinds if n % 2 == 0 else kinds[::-1]:
                     got[kind].append(rounds.run(kind, requests, connections))
             durable = dict(rounds.durable)
+            cpu_us = {k: list(v) for k, v in rounds.cpu_us.items()}
     out: Json = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "requests_per_round": requests,
@@ -253,10 +268,11 @@ def run(
         "repeats": repeats,
         "pinning": {"server_cpu": server_cpu, "loadgen_cpu": load_cpu},
         "store": "sqlite (WAL, synchronous=NORMAL)",
-        "subjects": {s: _figures(got[SUBJECTS[s]]) for s in subjects},
+        "subjects": {s: _figures(got[SUBJECTS[s]], cpu_us[SUBJECTS[s]]) for s in subjects},
         "durable_claims": durable,
     }
     out["ratios"] = _ratios(got, subjects)
+    out["cpu_ratios"] = _cpu_ratios(cpu_us, subjects)
     b_over_d = out["ratios"].get("b_over_d")
     if b_over_d is not None:
         out["target_b_over_d"] = {"min": TARGET_B_OVER_D, "aim": AIM_B_OVER_D,
@@ -264,11 +280,25 @@ def run(
     return out
 
 
-def _ratios(got: dict[str, list[Result]], subjects: tuple[str, ...]) -> Json:
-    pairs = {"b_over_a": ("b", "a"), "b_over_d": ("b", "d"),
-             "c_feishu_over_a": ("c_feishu", "a"), "c_wecom_over_a": ("c_wecom", "a")}  # fmt: skip
+_PAIRS = {"b_over_a": ("b", "a"), "b_over_d": ("b", "d"),
+          "c_feishu_over_a": ("c_feishu", "a"), "c_wecom_over_a": ("c_wecom", "a")}  # fmt: skip
+
+
+def _cpu_ratios(cpu_us: dict[str, list[float]], subjects: tuple[str, ...]) -> Json:
+    """The same ratios from server CPU per request (baseline CPU / subject CPU, so that,
+    like the throughput ratios, 1.0 means "costs what the baseline costs")."""
     out: Json = {}
-    for name, (subj, base) in pairs.items():
+    for name, (subj, base) in _PAIRS.items():
+        if subj in subjects and base in subjects:
+            out[name] = stats.summary(
+                stats.paired_ratios(cpu_us[SUBJECTS[base]], cpu_us[SUBJECTS[subj]])
+            )
+    return out
+
+
+def _ratios(got: dict[str, list[Result]], subjects: tuple[str, ...]) -> Json:
+    out: Json = {}
+    for name, (subj, base) in _PAIRS.items():
         if subj in subjects and base in subjects:
             xs = stats.paired_ratios(
                 [r.rps for r in got[SUBJECTS[subj]]], [r.rps for r in got[SUBJECTS[base]]]

@@ -81,7 +81,9 @@ def _headline(name: str, result: Json) -> str:
     if name == "webhook":
         ratios = result.get("ratios", {})
         parts = [f"{k} {v['median']:.2f}" for k, v in ratios.items()]
-        return "; ".join(parts) + " (median of paired rps ratios)"
+        cpu = result.get("cpu_ratios", {}).get("b_over_d")
+        tail = f"; b_over_d by server CPU {cpu['median']:.2f}" if cpu else ""
+        return "; ".join(parts) + " (median of paired rps ratios)" + tail
     keys = [k for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)]
     return ", ".join(f"{k}={result[k]:.4g}" for k in keys[:4])
 

@@ -4,7 +4,9 @@ documented shape (CI proves the benchmarks work; it never judges their speed).""
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -47,9 +49,10 @@ def test_perfbot_bench_smoke_json_has_every_figure() -> None:
     assert set(web["subjects"]) == {"a", "b", "c_feishu", "c_wecom", "d"}
     for figure in web["subjects"].values():
         assert figure["errors"] == 0, figure["statuses"]
-        assert {"rps", "p50_ms", "p99_ms"} <= set(figure)
+        assert {"rps", "p50_ms", "p99_ms", "server_cpu_us_per_request"} <= set(figure)
         assert {"median", "min", "max", "iqr"} <= set(figure["rps"])
     assert set(web["ratios"]) == {"b_over_a", "b_over_d", "c_feishu_over_a", "c_wecom_over_a"}
+    assert set(web["cpu_ratios"]) == set(web["ratios"])
     assert web["durable_claims"] == {"slack": True, "feishu": True, "wecom": True}
 
 
@@ -64,3 +67,13 @@ def test_stats_summary_and_pairs() -> None:
     assert order == ["a", "s", "s", "a", "a", "s"]
     assert stats.pinned(["x"], None) == ["x"]
     assert sys.executable  # the servers run under this interpreter
+
+
+def test_process_cpu_seconds_counts_this_processes_work() -> None:
+    from bench.bench_webhook import process_cpu_seconds
+
+    before = process_cpu_seconds(os.getpid())
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    assert process_cpu_seconds(os.getpid()) - before >= 0.15
