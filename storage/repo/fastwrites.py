@@ -35,16 +35,21 @@ _CLAIM = (
 _DELETE_OTHERS = (
     "DELETE FROM rating WHERE cycle = {p} AND rater_id = {p} AND ratee_id = {p}{others}"
 )
-_UPSERT = (
+_UPSERT_HEAD = (
     "INSERT INTO rating (cycle, rater_id, ratee_id, criterion, value, comment, batch_id, "
-    "submitted_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, NULL, {p}) "
-    "ON CONFLICT (cycle, rater_id, ratee_id, criterion) DO UPDATE SET "
+    "submitted_at) VALUES "
+)
+_UPSERT_ROW = "({p}, {p}, {p}, {p}, {p}, {p}, NULL, {p})"
+_UPSERT_TAIL = (
+    " ON CONFLICT (cycle, rater_id, ratee_id, criterion) DO UPDATE SET "
     "value = excluded.value, comment = excluded.comment, batch_id = NULL, "
     "submitted_at = excluded.submitted_at"
 )
-_AUDIT_SQL = (
-    "INSERT INTO audit_log (actor, action, subject, details, at) VALUES ({p}, {p}, {p}, {p}, {p})"
-)
+_AUDIT_HEAD = "INSERT INTO audit_log (actor, action, subject, details, at) VALUES "
+_AUDIT_ROW = "({p}, {p}, {p}, {p}, {p})"
+ROWS_PER_STATEMENT = 200
+"""Rows of one multi-row `VALUES` statement: one driver execution instead of one per row
+(an `executemany` re-binds and re-steps the statement for every row)."""
 
 
 def _placeholder(conn: Connection) -> str:
@@ -68,6 +73,21 @@ def _binder(dialect: Dialect, table: str, column: str) -> Callable[[Any], Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+@lru_cache(maxsize=512)
+def _values_sql(head: str, row: str, tail: str, placeholder: str, n: int) -> str:
+    return head + ", ".join([row.format(p=placeholder)] * n) + tail
+
+
+def _insert_values(
+    cursor: Any, head: str, row: str, tail: str, placeholder: str, rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """`rows` in multi-row `VALUES` statements of at most `ROWS_PER_STATEMENT` rows."""
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start : start + ROWS_PER_STATEMENT]
+        sql = _values_sql(head, row, tail, placeholder, len(chunk))
+        cursor.execute(sql, [value for r in chunk for value in r])
 
 
 @lru_cache(maxsize=256)
@@ -116,19 +136,21 @@ def save_rating_sets(conn: Connection, sets: Sequence[RatingSet]) -> None:
     ph = _placeholder(conn)
     at = _binder(conn.dialect, "rating", "submitted_at")
     by_size: dict[int, list[tuple[Any, ...]]] = {}
-    rows: list[tuple[Any, ...]] = []
+    rows: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
     for s in sets:
         by_size.setdefault(len(s.values), []).append((s.cycle, s.rater_id, s.ratee_id, *s.values))
         when = at(s.submitted_at)
-        rows.extend(
-            (s.cycle, s.rater_id, s.ratee_id, k, v, s.comment, when) for k, v in s.values.items()
-        )
+        for k, v in s.values.items():
+            # one row per key, the later set's (PostgreSQL refuses to upsert a row twice in
+            # one statement; row by row, the later one won too)
+            rows[(s.cycle, s.rater_id, s.ratee_id, k)] = (
+                s.cycle, s.rater_id, s.ratee_id, k, v, s.comment, when
+            )  # fmt: skip
     cursor = driver_cursor(conn)
     try:
         for size, params in by_size.items():
             cursor.executemany(_delete_sql(ph, size), params)
-        if rows:
-            cursor.executemany(_UPSERT.format(p=ph), rows)
+        _insert_values(cursor, _UPSERT_HEAD, _UPSERT_ROW, _UPSERT_TAIL, ph, list(rows.values()))
     finally:
         cursor.close()
 
@@ -146,9 +168,26 @@ def insert_audit_lines(conn: Connection, lines: Sequence[AuditLine]) -> None:
     if lines:
         at = _binder(conn.dialect, "audit_log", "at")(utcnow())
         details = _binder(conn.dialect, "audit_log", "details")
-        rows = [(a.actor, a.action, a.subject, details(dict(a.details)), at) for a in lines]
+        rows = [(a.actor, a.action, a.subject, _details(details, a.details), at) for a in lines]
         cursor = driver_cursor(conn)
         try:
-            cursor.executemany(_AUDIT_SQL.format(p=_placeholder(conn)), rows)
+            _insert_values(cursor, _AUDIT_HEAD, _AUDIT_ROW, "", _placeholder(conn), rows)
         finally:
             cursor.close()
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _details(binder: Callable[[Any], Any], details: Mapping[str, Any]) -> Any:
+    """The stored form of `details`; flat ones of plain scalars (the hot path's counts)
+    are serialised once per distinct content, keyed with each value's type."""
+    items = tuple((k, type(v), v) for k, v in details.items())
+    if all(t in _SCALARS for _, t, _ in items):
+        return _flat_details(binder, items)
+    return binder(dict(details))
+
+
+@lru_cache(maxsize=256)
+def _flat_details(binder: Callable[[Any], Any], items: tuple[tuple[str, type, Any], ...]) -> Any:
+    return binder({k: v for k, _, v in items})

@@ -225,14 +225,13 @@ def test_a_failing_job_fails_alone(world: World) -> None:
     assert bad.inbound.delivery_id not in claims
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # WAL checkpoints are SQLite's
 async def test_inline_commits_leave_wal_checkpoints_to_a_worker_thread(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite: the loop's commits run no checkpoint (its fsync would stall every request);
     the writer copies the WAL back in a thread, so the WAL stays bounded, and every pooled
     connection gets SQLite's automatic checkpoint back."""
-    if world.engine.dialect.name != "sqlite":
-        pytest.skip("WAL checkpoints are SQLite's")
     monkeypatch.setattr(batchwriter, "CHECKPOINT_EVERY", 4)
     rows = _open(world)
     writer = batch_writer(world.engine)
@@ -270,3 +269,29 @@ def _claims_in_database_file(engine: Engine) -> int:
         return int(main_file.execute("SELECT count(*) FROM processed_delivery").fetchone()[0])
     finally:
         main_file.close()
+
+
+def test_two_submissions_of_one_form_in_one_batch_keep_the_later(world: World) -> None:
+    """Both are new deliveries, so both count; the rows end as the later one left them
+    (PostgreSQL refuses a statement that upserts one row twice: the writer must not)."""
+    a = _open(world)[0]
+    jobs = [
+        plan(world.deps, _inbound(world, a.rater_id, _good(world, a, v), str(a.id)), world.routes)
+        for v in (2, 5)
+    ]
+    assert all(j is not None for j in jobs)
+    writer = batch_writer(world.engine)
+    with world.engine.connect() as conn:
+        conn.begin()  # the grouped statements alone: no job-by-job replay to hide a failure
+        outcomes = writer._attempt(conn, [j for j in jobs if j is not None], grouped=True)
+        conn.commit()
+    assert all(isinstance(o, list) and o for o in outcomes)
+    with world.session() as s:
+        values = s.exec(
+            select(RatingRecord.value).where(
+                RatingRecord.cycle == Q,
+                RatingRecord.rater_id == a.rater_id,
+                RatingRecord.ratee_id == a.ratee_id,
+            )
+        ).all()
+    assert sorted(values) == [5] * len(_good(world, a))
