@@ -70,6 +70,19 @@ def _good(world: World, a: ReviewAssignment, value: int = 3) -> dict[str, str]:
     return {c: str(value) for c in criteria_for(world.org, a.ratee_id, a.kind)}
 
 
+def _stored_values(world: World, a: ReviewAssignment) -> list[int]:
+    """The rating values stored for assignment `a`, sorted."""
+    with world.session() as s:
+        values = s.exec(
+            select(RatingRecord.value).where(
+                RatingRecord.cycle == Q,
+                RatingRecord.rater_id == a.rater_id,
+                RatingRecord.ratee_id == a.ratee_id,
+            )
+        ).all()
+    return sorted(values)
+
+
 def _other_replica(world: World) -> Engine:
     """A second engine on the same store: what another replica (or the CLI) writes with."""
     return sa.create_engine(world.engine.url, poolclass=sa.NullPool)
@@ -109,15 +122,7 @@ async def test_async_path_answers_after_commit_and_drops_retries(world: World) -
     first = await dispatch_fast(world.deps, inbound, world.routes)
     assert first
     assert (await dispatch_fast(world.deps, inbound, world.routes)) == []
-    with world.session() as s:
-        values = s.exec(
-            select(RatingRecord.value).where(
-                RatingRecord.cycle == Q,
-                RatingRecord.rater_id == a.rater_id,
-                RatingRecord.ratee_id == a.ratee_id,
-            )
-        ).all()
-    assert set(values) == {2}
+    assert set(_stored_values(world, a)) == {2}
 
 
 def test_refusals_are_the_same_as_dispatch(world: World) -> None:
@@ -286,12 +291,4 @@ def test_two_submissions_of_one_form_in_one_batch_keep_the_later(world: World) -
         outcomes = writer._attempt(conn, [j for j in jobs if j is not None], grouped=True)
         conn.commit()
     assert all(isinstance(o, list) and o for o in outcomes)
-    with world.session() as s:
-        values = s.exec(
-            select(RatingRecord.value).where(
-                RatingRecord.cycle == Q,
-                RatingRecord.rater_id == a.rater_id,
-                RatingRecord.ratee_id == a.ratee_id,
-            )
-        ).all()
-    assert sorted(values) == [5] * len(_good(world, a))
+    assert _stored_values(world, a) == [5] * len(_good(world, a))
