@@ -8,7 +8,8 @@ temp SQLite file and, when `PERFBOT_TEST_POSTGRES_URL` is set, a fresh PostgreSQ
 that is dropped afterwards. Each figure is measured in its own child process pinned to one
 core, baseline and subject alternating; the child reports its own peak RSS (`VmHWM` of
 /proc/self/status: Linux's `ru_maxrss` survives exec and would show the parent's peak).
-The whole-org subject reads and scores one team at a time (`storage.repo.scoring_chunks`),
+The whole-org subject is `handlers.orgscore.score_org`, what the quarter close and
+`perfbot score` run: it reads and scores one team at a time (`storage.repo.scoring_chunks`),
 so its peak RSS is one team's rows, not the org's; the floor still holds every row at once.
 The org config is parsed once before timing (a server keeps it cached); its cold cost is
 reported separately. Run: `python -m bench.bench_scoring [members]` (prints JSON).
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -197,34 +199,42 @@ def _floor(url: str) -> Json:
 
 
 def _whole_org(url: str) -> Json:
-    """Everyone's closed quarter, team by team (`team_inputs` + `score_report` per team,
-    `merge_reports`): only one team's rows are in memory at a time."""
-    from scoring import score_report
-    from scoring.report import merge_reports
+    """Everyone's closed quarter through `handlers.orgscore.score_org`, the function the
+    quarter close and `perfbot score` call: team by team (`team_inputs` + `score_report`
+    per team, `merge_reports`), only one team's rows in memory at a time. The reads are
+    timed apart (`load_seconds`) by wrapping `team_inputs`."""
+    from handlers.orgscore import score_org
     from storage.db import make_engine, session_scope
     from storage.repo import current_org
-    from storage.repo.scoring_chunks import team_inputs
+    from storage.repo.scoring_chunks import TeamInputs, team_inputs
 
     engine = make_engine(url)
     t = time.perf_counter()
     with session_scope(engine) as s:
-        org = current_org(s)
+        current_org(s)
     org_cold = time.perf_counter() - t
-    t = time.perf_counter()
     loaded = 0.0
-    parts = []
+
+    def timed_team_inputs(session: Any, *, period: Period) -> Iterator[TeamInputs]:
+        nonlocal loaded
+        chunks = team_inputs(session, period=period)
+        try:
+            while True:
+                start = time.perf_counter()
+                chunk = next(chunks, None)
+                loaded += time.perf_counter() - start
+                if chunk is None:
+                    return
+                yield chunk
+                del chunk
+        finally:
+            chunks.close()
+
+    t = time.perf_counter()
     with session_scope(engine) as s:
-        chunks = team_inputs(s, period=Period.parse(QUARTER))
-        while True:
-            start = time.perf_counter()
-            chunk = next(chunks, None)
-            loaded += time.perf_counter() - start
-            if chunk is None:
-                break
-            parts.append(
-                score_report(org, chunk.rows, chunk.ratings, QUARTER, AS_OF, members=chunk.members)
-            )
-    report = merge_reports(org, parts)
+        _org, report = score_org(
+            s, period=Period.parse(QUARTER), as_of=AS_OF, load=timed_team_inputs
+        )
     seconds = time.perf_counter() - t
     return {
         "seconds": seconds,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from handlers.autoscore import process_batch
+from handlers.orgscore import score_org
 from scoring import report_to_json, score_report
 from scoring.model import MetricRow, Org
 from scoring.periods import Period, PeriodError
@@ -190,16 +191,43 @@ def score_files(
 def score_store(
     engine: Engine, *, period: str, as_of: str | None, now: datetime, member: str | None = None
 ) -> Outcome:
+    """Score from the store: one member through the one-member load (`/myscore`'s), the
+    whole org a team at a time (`handlers.orgscore.score_org`, the quarter close's path),
+    so the org's rows are never all in memory. Same JSON as `score_files` on the same data."""
     try:
         p = Period.parse(period)
     except PeriodError as exc:
         return Outcome(errors=[f"--period: {exc}"])
     try:
         with session_scope(engine) as session:
-            org, rows, ratings = load_scoring_inputs(session, period=p)
+            checked = _checked(current_org(session), period, as_of, now, member)
+            if isinstance(checked, Outcome):
+                return checked
+            when = checked[1]
+            if member is None:
+                _org, report = score_org(session, period=p, as_of=when)
+            else:
+                org, rows, ratings = load_scoring_inputs(session, period=p, members=[member])
+                report = score_report(org, rows, ratings, p, when, members=[member])
     except NoOrgError as exc:
         return Outcome(errors=[str(exc)])
-    return _report(org, rows, ratings, period, as_of, now, member, [])
+    return Outcome(report=report_to_json(report))
+
+
+def _checked(
+    org: Org, period: str, as_of: str | None, now: datetime, member: str | None
+) -> tuple[Period, datetime | date] | Outcome:
+    """The report's period and as-of time, or the Outcome that says what is wrong."""
+    try:
+        p = Period.parse(period)
+        when = parse_as_of(as_of, now)
+    except (PeriodError, ValueError) as exc:
+        return Outcome(errors=[f"--period/--as-of: {exc}"])
+    if p.kind == "day":
+        return Outcome(errors=["--period: reports are for a month, a quarter or a year"])
+    if member is not None and member not in org.members:
+        return Outcome(errors=[f"--member: unknown member {member!r}"])
+    return p, when
 
 
 def _report(
@@ -212,15 +240,10 @@ def _report(
     member: str | None,
     warnings: list[str],
 ) -> Outcome:
-    try:
-        p = Period.parse(period)
-        when = parse_as_of(as_of, now)
-    except (PeriodError, ValueError) as exc:
-        return Outcome(errors=[f"--period/--as-of: {exc}"])
-    if p.kind == "day":
-        return Outcome(errors=["--period: reports are for a month, a quarter or a year"])
-    if member is not None and member not in org.members:
-        return Outcome(errors=[f"--member: unknown member {member!r}"])
+    checked = _checked(org, period, as_of, now, member)
+    if isinstance(checked, Outcome):
+        return checked
+    p, when = checked
     report = score_report(
         org, rows, ratings, p, when, members=[member] if member is not None else None
     )

@@ -4,7 +4,9 @@ digest (aggregates only), then let `coaching-prompts` take over.
 Idempotent: once the quarter has snapshots a run only re-checks the coaching prompts.
 A re-close (`jobs run cycle-close --reclose`) recomputes and replaces the snapshots, is
 audited as `cycle.reclose`, and sends the summaries and digests again under new keys
-(`…:r<n>`), because the figures may have changed.
+(`…:r<n>`), because the figures may have changed. Everyone is scored a team at a time
+(`handlers.orgscore.score_org`, the path `bench/bench_scoring.py` measures), so the org's
+rows are never all in memory.
 """
 
 from __future__ import annotations
@@ -18,19 +20,18 @@ from sqlmodel import select
 from handlers.context import Deps
 from handlers.convkit import checkin_indicators, text_of
 from handlers.delivery import send_to_member, send_to_team
+from handlers.orgscore import score_org
 from handlers.review_assign import away
 from handlers.schedule_cards import summary_card, team_digest_card
 from scheduler.calendar import cycle_close_at, previous_quarter
 from scheduler.jobs import coaching
 from scheduler.jobs.base import JobResult, World, world
-from scoring import score_report
 from scoring.breakdown import MemberScore
 from scoring.jsonout import member_json
 from scoring.periods import Period
-from storage.repo import load_scoring_inputs
 from storage.repo.audit import audit
 from storage.repo.reviews import assignments
-from storage.repo.schedule import audit_count, save_snapshot, snapshots, submitted_members
+from storage.repo.schedule import audit_count, has_snapshots, save_snapshot, submitted_members
 from storage.tables import RatingRecord
 
 NAME = "cycle-close"
@@ -41,7 +42,7 @@ def run(deps: Deps, now: datetime, *, reclose: bool = False) -> JobResult:
     with world(deps, now) as w:
         q = previous_quarter(w.org_today())
         due = now >= cycle_close_at(q, w.org.timezone, w.config.schedule)
-        if due and (reclose or not snapshots(w.session, period=str(q))):
+        if due and (reclose or not has_snapshots(w.session, period=str(q))):
             _close(w, q, reclose, result)
     prompts = coaching.run(deps, now)
     for kind, n in prompts.counts.items():
@@ -50,8 +51,7 @@ def run(deps: Deps, now: datetime, *, reclose: bool = False) -> JobResult:
 
 
 def _close(w: World, q: Period, reclose: bool, result: JobResult) -> None:
-    org, rows, ratings = load_scoring_inputs(w.session, period=q)
-    report = score_report(org, rows, ratings, q, w.now)
+    org, report = score_org(w.session, period=q, as_of=w.now)  # a team at a time
     for m in report.members:
         save_snapshot(
             w.session,

@@ -18,7 +18,7 @@ from handlers.delivery import send_to_member
 from scheduler.calendar import coaching_prompt_at, previous_quarter
 from scheduler.jobs.base import JobResult, World, world
 from storage.repo.coaching import plan_coach, plan_followups_due
-from storage.repo.schedule import queued, snapshots
+from storage.repo.schedule import has_snapshots, queued
 
 NAME = "coaching-prompts"
 
@@ -33,7 +33,7 @@ def run(deps: Deps, now: datetime) -> JobResult:
 
 def _prep(w: World, result: JobResult) -> None:
     q = previous_quarter(w.org_today())
-    if not snapshots(w.session, period=str(q)):
+    if not has_snapshots(w.session, period=str(q)):
         return  # not closed yet: cycle-close runs this again right after freezing
     sched = w.config.schedule
     for manager in w.managers():

@@ -48,6 +48,11 @@ def team_inputs(session: Session, *, period: Period) -> Iterator[TeamInputs]:
             if m.template is not None:
                 teams.setdefault(m.team, []).append(m.id)
         for ids in teams.values():
-            rows = _member_rows(session, org, year, ids)
-            ratings = _member_ratings(session, org, year, ids)
-            yield TeamInputs(org, ids, rows, ratings)
+            # no locals kept across the yield: the generator's frame would hold this team's
+            # rows while the next team's are read
+            yield TeamInputs(
+                org,
+                ids,
+                _member_rows(session, org, year, ids),
+                _member_ratings(session, org, year, ids),
+            )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli import _print_json, app
 from tests.paths import SHARED
 
 WORKED = SHARED / "examples" / "worked"
@@ -125,3 +127,24 @@ def test_missing_reviews_flag_the_indicator(runner: CliRunner) -> None:
     assert (inds["collaboration"]["missing"], inds["collaboration"]["score"]) == (True, 0)
     table = runner.invoke(app, [*ARGS[:5], *ARGS[7:]])
     assert "collaboration (missing)" in table.stdout
+
+
+def rich_json(data: object) -> str:
+    """What `Console.print_json` prints off a terminal (the CLI's output before streaming)."""
+    buf = io.StringIO()
+    Console(file=buf, soft_wrap=True, width=160).print_json(json.dumps(data, ensure_ascii=False))
+    return buf.getvalue()
+
+
+def test_piped_json_is_what_rich_printed_byte_for_byte(
+    runner: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Off a terminal `--json` is streamed as it is encoded (a whole org's report is too big
+    for rich's highlighter), in exactly the layout `Console.print_json` gave it."""
+    result = runner.invoke(app, [*ARGS, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert result.stdout == rich_json(report)
+    report["members"][0]["note"] = '李娜 said "ok"\t½ \\ done\n'  # non-ASCII and escapes
+    _print_json(report)
+    assert capsys.readouterr().out == rich_json(report)
