@@ -250,20 +250,33 @@ async def test_inline_commits_leave_wal_checkpoints_to_a_worker_thread(
             yield
 
     monkeypatch.setattr(batchwriter, "_no_autocheckpoint", watched)
-    for n in range(40):
+
+    async def submit(n: int) -> None:
         a = rows[n % len(rows)]
         await dispatch_fast(world.deps, _inbound(world, a.rater_id, _good(world, a), str(a.id)),
                             world.routes)  # fmt: skip
-    for _ in range(200):
-        if writer.checkpoints >= 5 and not writer._checkpointing:
-            break
-        await asyncio.sleep(0.01)
-    assert writer.checkpoints >= 5
+
+    for n in range(40):
+        await submit(n)
+    await _checkpoints_settled(writer, more_than=0)
+    done = writer.checkpoints
+    for n in range(4):  # one of these starts a checkpoint after the first 40 committed
+        await submit(n)
+    await _checkpoints_settled(writer, more_than=done)
     assert seen
     assert set(seen) == {0}
     with world.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000
-    assert _claims_in_database_file(world.engine) >= 20  # none without the checkpoints
+    assert _claims_in_database_file(world.engine) >= 40  # none without the checkpoints
+
+
+async def _checkpoints_settled(writer: batchwriter.BatchWriter, *, more_than: int) -> None:
+    """Wait (10 s at most) for a checkpoint past `more_than`, and none in flight."""
+    for _ in range(1000):
+        if writer.checkpoints > more_than and not writer._checkpointing:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{writer.checkpoints} checkpoints, in flight: {writer._checkpointing}")
 
 
 def _claims_in_database_file(engine: Engine) -> int:
