@@ -9,22 +9,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.console import err, out
+from bot.cli_locale import LocalizedGroup, open_store, voice
+from bot.console import out
 from bot.delivery_cli import outbox_app
 from bot.jobs_cli import jobs_app
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from bot.settings import Settings
 
 app = typer.Typer(
+    cls=LocalizedGroup,
     help="perfbot: performance management for marketing teams on Slack, Feishu and WeCom.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 org_app = typer.Typer(
-    help="The org config (teams, members, templates, cycles).", no_args_is_help=True
+    cls=LocalizedGroup,
+    help="The org config (teams, members, templates, cycles).",
+    no_args_is_help=True,
 )
 metrics_app = typer.Typer(help="Metric values (CSV/XLSX).", no_args_is_help=True)
 reviews_app = typer.Typer(help="360 ratings of past or offline cycles.", no_args_is_help=True)
@@ -47,20 +49,14 @@ def _settings() -> Settings:
     return Settings()
 
 
-def _engine(settings: Settings) -> Engine:
-    """The store of `PERFBOT_DATABASE_URL`, migrated to the current schema."""
-    from storage.db import make_engine
-    from storage.migrate import upgrade
-
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return engine
-
-
 def _fail(errors: list[str]) -> typer.Exit:
-    for line in errors:
-        err.print(line, markup=False, highlight=False)
-    return typer.Exit(1)
+    return voice().fail(errors)
+
+
+def _warn(warnings: list[str]) -> None:
+    v = voice()
+    for w in warnings:
+        v.err("cli.warning", text=v.text(w))
 
 
 @app.command()
@@ -70,7 +66,7 @@ def migrate() -> None:
 
     settings = _settings()
     upgrade(settings.database_url)
-    out.print("database schema is up to date")
+    voice().out("cli.migrate.done")
 
 
 @org_app.command("import")
@@ -86,10 +82,14 @@ def org_import(file: Path, dry_run: DryRun = False) -> None:
             raise _fail(exc.errors) from None
         except OSError as exc:
             raise _fail([f"{file}: cannot read: {exc.strerror or exc}"]) from None
-    result = import_org_file(_engine(_settings()), file, dry_run=dry_run)
+    result = import_org_file(open_store(_settings()), file, dry_run=dry_run)
     if result.errors:
         raise _fail(result.errors)
-    out.print(result.message, markup=False)
+    _done(result.message)
+
+
+def _done(message: str) -> None:
+    out.print(voice().text(message), markup=False, highlight=False, soft_wrap=True)
 
 
 @org_app.command("schema")
@@ -111,13 +111,12 @@ def metrics_import(
     from handlers.admin import import_metrics_file
 
     result = import_metrics_file(
-        _engine(_settings()), file, profile=profile, dry_run=dry_run, reopen=reopen
+        open_store(_settings()), file, profile=profile, dry_run=dry_run, reopen=reopen
     )
-    for w in result.warnings:
-        err.print(f"warning: {w}", markup=False, highlight=False)
+    _warn(result.warnings)
     if result.errors:
         raise _fail(result.errors)
-    out.print(result.message, markup=False)
+    _done(result.message)
 
 
 @reviews_app.command("import")
@@ -125,10 +124,10 @@ def reviews_import(file: Path, dry_run: DryRun = False) -> None:
     """Load 360 ratings with the same validation as in chat (except the review window)."""
     from handlers.admin import import_reviews_file
 
-    result = import_reviews_file(_engine(_settings()), file, dry_run=dry_run)
+    result = import_reviews_file(open_store(_settings()), file, dry_run=dry_run)
     if result.errors:
         raise _fail(result.errors)
-    out.print(result.message, markup=False)
+    _done(result.message)
 
 
 @leads_app.command("import")
@@ -136,10 +135,10 @@ def leads_import(file: Path) -> None:
     """Load lead events (lead_id,member,created_at,handed_over_at); recompute handoff rates."""
     from handlers.leads_io import import_leads_file
 
-    result = import_leads_file(_engine(_settings()), file, now=datetime.now().astimezone())
+    result = import_leads_file(open_store(_settings()), file, now=datetime.now().astimezone())
     if result.errors:
         raise _fail(result.errors)
-    out.print(result.message, markup=False)
+    _done(result.message)
 
 
 @app.command()
@@ -159,10 +158,10 @@ def score(
     from handlers.admin import score_files, score_store
 
     if (config is None) != (metrics is None):
-        err.print("--config and --metrics go together", markup=False)
+        voice().err("cli.score.config_needs_metrics")
         raise typer.Exit(2)
     if reviews is not None and config is None:
-        err.print("--reviews needs --config and --metrics", markup=False)
+        voice().err("cli.score.reviews_needs_config")
         raise typer.Exit(2)
     now = datetime.now().astimezone()
     if config is not None and metrics is not None:
@@ -171,17 +170,16 @@ def score(
         )
     else:
         result = score_store(
-            _engine(_settings()), period=period, as_of=as_of, now=now, member=member
+            open_store(_settings()), period=period, as_of=as_of, now=now, member=member
         )
-    for w in result.warnings:
-        err.print(f"warning: {w}", markup=False, highlight=False)
+    _warn(result.warnings)
     if result.errors:
         raise _fail(result.errors)
     assert result.report is not None
     if as_json:
         _print_json(result.report)
     else:
-        render_report(result.report, out)
+        render_report(result.report, out, voice().say)
 
 
 def _print_json(data: object) -> None:
@@ -217,7 +215,7 @@ def serve(
 
     settings = _settings()
     if settings.secret_key is None:
-        err.print("PERFBOT_SECRET_KEY is required by serve", markup=False)
+        voice().err("cli.serve.needs_secret")
         raise typer.Exit(1)
     serving.run(create_app(settings), settings, host=host, port=port)
 
@@ -234,11 +232,10 @@ def demo(
 
     settings = demo_settings(db, port)
     summary = load_demo(settings, today=datetime.now().astimezone().date())
-    out.print(summary, markup=False)
+    _done(summary)
     base = f"http://{host}:{port}"
-    out.print(f"health:     {base}/healthz", markup=False)
-    out.print(f"API docs:   {base}/docs", markup=False)
-    out.print(f"playground: {base}/playground", markup=False)
+    for name, path in (("health", "healthz"), ("docs", "docs"), ("playground", "playground")):
+        voice().out(f"cli.demo.{name}", url=f"{base}/{path}")
     if no_serve:
         return
     from bot import serving
@@ -252,19 +249,20 @@ def link(member: str) -> None:
     """Print a short-lived, single-use signed dashboard link for MEMBER."""
     from handlers.links import LINK_MINUTES, LinkConfigError, make_dashboard_link
     from storage.db import session_scope
+    from storage.msg import msg_of
     from storage.repo.scoring_inputs import NoOrgError, current_org
 
     settings = _settings()
     try:
-        with session_scope(_engine(settings)) as session:
+        with session_scope(open_store(settings)) as session:
             known = member in current_org(session).members
         url = make_dashboard_link(settings, settings.public_url, member)
     except (NoOrgError, LinkConfigError) as exc:
-        raise _fail([str(exc)]) from None
+        raise _fail([msg_of(exc)]) from None
     if not known:
-        raise _fail([f"unknown member {member!r}"])
+        raise _fail([voice().say("cli.link.unknown_member", member=member)])
     out.print(url, markup=False, highlight=False, soft_wrap=True)
-    err.print(f"valid for {LINK_MINUTES} minutes, once", markup=False, highlight=False)
+    voice().err("cli.link.valid_for", minutes=LINK_MINUTES)
 
 
 @app.command()
@@ -279,7 +277,7 @@ def bench(
     try:
         from bench.runner import main as bench_main
     except ModuleNotFoundError:
-        raise _fail(["perfbot bench needs a source checkout (the bench/ package)"]) from None
+        raise _fail([voice().say("cli.bench.needs_checkout")]) from None
     args = [arg for name in only or [] for arg in ("--only", name)]
     args += ["--smoke"] * smoke + ["--json"] * as_json
     raise typer.Exit(bench_main(args))

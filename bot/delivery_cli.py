@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from bot.console import err, out
+from bot.cli_locale import open_store, voice
+from bot.console import out
 
 outbox_app = typer.Typer(
     help="The outbox: messages waiting, sent or given up.", no_args_is_help=True
 )
 STATES = ("pending", "sending", "sent", "dead")
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-
-def _engine() -> Engine:
-    from bot.settings import Settings
-    from storage.db import make_engine
-    from storage.migrate import upgrade
-
-    engine = make_engine(Settings().database_url)
-    upgrade(engine)
-    return engine
 
 
 @outbox_app.command("list")
@@ -36,9 +24,9 @@ def outbox_list(
     from bot.delivery_store import rows
 
     if state is not None and state not in STATES:
-        err.print(f"unknown state {state!r}; use one of {', '.join(STATES)}", markup=False)
+        voice().err("cli.outbox.unknown_state", state=state, states=", ".join(STATES))
         raise typer.Exit(1)
-    found = rows(_engine(), state, limit)
+    found = rows(open_store(), state, limit)
     for r in found:
         error = (r.last_error or "").replace("\n", " ")[:80]
         line = (
@@ -46,7 +34,7 @@ def outbox_list(
             f"next={r.not_before.isoformat(timespec='seconds')}\t{r.idempotency_key}\t{error}"
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)
-    err.print(f"{len(found)} row(s)", markup=False, highlight=False)
+    voice().err("cli.outbox.rows", count=len(found))
 
 
 @outbox_app.command("retry")
@@ -56,8 +44,8 @@ def outbox_retry(ids: Annotated[list[int], typer.Argument(help="Outbox row ids."
     from bot.delivery_store import revive
     from handlers.context import utc_now
 
-    missing = revive(_engine(), ids, utc_now())
+    missing = revive(open_store(), ids, utc_now())
     if missing:
-        err.print(f"unknown outbox id(s): {', '.join(map(str, missing))}", markup=False)
+        voice().err("cli.outbox.unknown_ids", ids=", ".join(map(str, missing)))
         raise typer.Exit(1)
-    out.print(f"{len(ids)} row(s) queued again", markup=False)
+    voice().out("cli.outbox.queued", count=len(ids))

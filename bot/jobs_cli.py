@@ -13,22 +13,13 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.console import err, out
+from bot.cli_locale import open_store, voice
+from bot.console import out
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 jobs_app = typer.Typer(help="The scheduled jobs (the cycle calendar).", no_args_is_help=True)
-
-
-def _engine() -> Engine:
-    from bot.settings import Settings
-    from storage.db import make_engine
-    from storage.migrate import upgrade
-
-    engine = make_engine(Settings().database_url)
-    upgrade(engine)
-    return engine
 
 
 @jobs_app.command("list")
@@ -39,9 +30,11 @@ def jobs_list() -> None:
     from scheduler.runner import next_runs
 
     upcoming = next_runs(utc_now())
-    for name, job in JOBS.items():
+    say = voice().say
+    for name in JOBS:
         nxt = upcoming[name].isoformat(timespec="minutes") if name in upcoming else "-"
-        out.print(f"{name}\tnext={nxt}\t{job.when}", markup=False, highlight=False, soft_wrap=True)
+        when = say(f"cli.jobs.when.{name}")
+        out.print(f"{name}\tnext={nxt}\t{when}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _parse_now(text: str | None, engine: Engine) -> datetime:
@@ -54,7 +47,8 @@ def _parse_now(text: str | None, engine: Engine) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"not an ISO time: {text!r}", param_hint="--now") from None
+        message = voice().say("cli.jobs.bad_now", text=text)
+        raise typer.BadParameter(message, param_hint="--now") from None
     if moment.tzinfo is None:
         with session_scope(engine) as session:
             moment = moment.replace(tzinfo=ZoneInfo(current_org(session).timezone))
@@ -72,17 +66,18 @@ def jobs_run(
     """Run one job at once, as if it were `--now`; exit 1 for an unknown job."""
     from handlers.context import Deps
     from scheduler.jobs import JOBS, run_job
+    from storage.msg import msg_of
     from storage.repo.scoring_inputs import NoOrgError
 
+    v = voice()
     if name not in JOBS:
-        err.print(f"unknown job {name!r}; jobs: {', '.join(JOBS)}", markup=False)
+        v.err("cli.jobs.unknown", name=name, jobs=", ".join(JOBS))
         raise typer.Exit(1)
-    engine = _engine()
+    engine = open_store()
     try:
         moment = _parse_now(now, engine)
         result = run_job(Deps(engine=engine), name, moment, reclose=reclose)
     except NoOrgError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
-    counts = ", ".join(f"{k}={v}" for k, v in sorted(result.counts.items())) or "nothing due"
-    out.print(f"{name} at {moment.isoformat()}: {counts}", markup=False, highlight=False)
+        raise v.fail([msg_of(exc)]) from None
+    counts = ", ".join(f"{k}={n}" for k, n in sorted(result.counts.items()))
+    v.out("cli.jobs.ran", name=name, at=moment.isoformat(), counts=counts or v.say("cli.jobs.idle"))

@@ -6,15 +6,37 @@ variable's name rather than deep inside a request.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
+from pydantic import BeforeValidator, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from handlers.i18n import SUPPORTED, normalize_locale
 
-class Settings(BaseSettings):
+
+def _locale(value: object) -> object:
+    """`zh-CN`, `zh_cn`, `en-US`… → the catalog's name; unset or blank → None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    locale = normalize_locale(str(value))
+    if locale not in SUPPORTED:
+        raise ValueError(f"expected zh-CN or en, got {value!r}")
+    return locale
+
+
+class LocaleSettings(BaseSettings):
+    """The settings the command line reads before any command runs (a bad value among the
+    others must not keep `--help` or an error message from being translated)."""
+
     model_config = SettingsConfigDict(env_prefix="PERFBOT_", env_file=".env", extra="ignore")
 
+    locale: Annotated[str | None, BeforeValidator(_locale)] = None
+    """The language of the `perfbot` command line: `zh-CN` or `en`. Unset: the shell's
+    locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the org's default locale, else English
+    (`bot.cli_locale`). Chat replies and web pages do not read it: they follow the member."""
+
+
+class Settings(LocaleSettings):
     database_url: str = "sqlite:///./perfbot.db"
     secret_key: SecretStr | None = None
     public_url: str = "http://localhost:8000"

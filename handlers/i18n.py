@@ -3,7 +3,8 @@
 The catalogs are gettext `.po` files under `handlers/locales/<locale>/LC_MESSAGES/`,
 read with Babel's `read_po` on first use (no compile step, no import-time I/O). Message
 ids are keys such as `myscore.title`; translations use `str.format` named placeholders.
-A member's locale wins, then the org's default, then English.
+A member's locale wins, then the org's default, then English. `render` says a
+`storage.msg.Msg` (a problem worded by storage or the admin use cases) in a locale.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+
+from storage.msg import Msg
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "perfbot"
@@ -89,15 +92,34 @@ def t(
     An id missing from the chosen catalog falls back to English; an id missing everywhere
     raises KeyError so a typo fails in tests rather than showing a key to a user.
     """
-    if isinstance(locale, str | None):
-        chosen = resolve_locale(locale)
-    else:
-        chosen = resolve_locale(*locale)
+    chosen = _chosen(locale)
     cats = catalogs()
     text = cats.get(chosen, {}).get(msgid) or cats.get(DEFAULT_LOCALE, {}).get(msgid)
     if text is None:
         raise KeyError(f"unknown message id {msgid!r}")
     return text.format(**params) if params else text
+
+
+def _chosen(locale: str | Sequence[str | None] | None) -> str:
+    if isinstance(locale, str | None):
+        return resolve_locale(locale)
+    return resolve_locale(*locale)
+
+
+def render(text: str, locale: str | Sequence[str | None] | None = None, /) -> str:
+    """`text` for a reader of `locale`: a `storage.msg.Msg` (and every `Msg` among its
+    parameters) said in that language, any other string as it is.
+
+    English is the `Msg`'s own wording (the catalog holds the same text, tests compare
+    them); an id missing from the chosen catalog falls back to it too."""
+    if not isinstance(text, Msg):
+        return text
+    chosen = _chosen(locale)
+    template = catalogs().get(chosen, {}).get(text.key)
+    if chosen == DEFAULT_LOCALE or template is None:
+        return str(text)
+    params = {k: render(v, chosen) if isinstance(v, str) else v for k, v in text.params.items()}
+    return template.format(**params)
 
 
 @lru_cache(maxsize=32)

@@ -23,71 +23,23 @@ class Job:
     name: str
     run: Run
     every_minutes: int
-    """The runner's check cadence (cron-aligned: minute 0, 15, 30, 45 for 15)."""
-    when: str
-    """When it acts, for `jobs list` and the README."""
+    """The runner's check cadence (cron-aligned: minute 0, 15, 30, 45 for 15). When it acts,
+    in words, is `cli.jobs.when.<name>` in the catalogs (`perfbot jobs list`)."""
 
 
 JOBS: dict[str, Job] = {
     j.name: j
     for j in (
-        Job(
-            "checkin-reminders",
-            checkin.run,
-            15,
-            "check-in day at schedule.checkin.at, nudges, escalation (member's zone)",
-        ),
-        Job(
-            "review-open",
-            review.run_open,
-            60,
-            "review.open_days_before_quarter_end before quarter end, 10:00 org zone",
-        ),
-        Job(
-            "review-reminders",
-            review.run_reminders,
-            15,
-            "every review.remind_every_days while the window is open",
-        ),
-        Job(
-            "review-close",
-            review.run_close,
-            60,
-            "end of the day review.close_days_after_quarter_end after quarter end",
-        ),
-        Job(
-            "cycle-close",
-            close.run,
-            60,
-            "cycle_close.days_after_quarter_end after quarter end, 10:00 org zone",
-        ),
-        Job(
-            "coaching-prompts",
-            coaching.run,
-            15,
-            "coaching.days_after_close after close; plan follow-ups",
-        ),
-        Job(
-            "award-detection", awards.run, 60, "hourly: content hits, new-customer award, team pool"
-        ),
-        Job(
-            "at-risk-warning",
-            risk.run_at_risk,
-            15,
-            "day at_risk.day_of_quarter, 10:00 manager's zone",
-        ),
-        Job(
-            "score-digest",
-            risk.run_digest,
-            15,
-            "weekly on digest.weekday at digest.at, manager's zone",
-        ),
-        Job(
-            "half-year-review",
-            halfyear.run,
-            60,
-            "half_year_review.day of half_year_review.months, 10:00 org zone",
-        ),
+        Job("checkin-reminders", checkin.run, 15),
+        Job("review-open", review.run_open, 60),
+        Job("review-reminders", review.run_reminders, 15),
+        Job("review-close", review.run_close, 60),
+        Job("cycle-close", close.run, 60),
+        Job("coaching-prompts", coaching.run, 15),
+        Job("award-detection", awards.run, 60),
+        Job("at-risk-warning", risk.run_at_risk, 15),
+        Job("score-digest", risk.run_digest, 15),
+        Job("half-year-review", halfyear.run, 60),
     )
 }
 

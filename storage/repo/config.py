@@ -30,3 +30,9 @@ def current_config(session: Session) -> OrgConfig:
             _cache.clear()
         _cache[sha] = cfg
     return cfg
+
+
+def org_locale(session: Session) -> str | None:
+    """The org's default locale (`org.locale` of the config), or None before any import:
+    one column of one row, for callers that must not pay for the whole config."""
+    return session.exec(select(OrgRecord.locale)).first()

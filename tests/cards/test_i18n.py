@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import string
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.score_view import COLUMNS, INCENTIVES
 from handlers import i18n
 from handlers.i18n import LOCALES_DIR, format_date, format_money, format_number, t
+from scheduler.jobs import JOBS
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI_MODULES = ["bot/cli.py", "bot/cli_locale.py", "bot/jobs_cli.py", "bot/delivery_cli.py"]
+CLI_MODULES += ["bot/score_view.py"]
+CLI_ID = re.compile(r"cli(\.[\w-]+)+")
+CLI_DYNAMIC = {
+    "cli.jobs.when.": [f"cli.jobs.when.{name}" for name in JOBS],
+    "cli.score.col.": [f"cli.score.col.{col}" for col in COLUMNS],
+    "cli.score.": [f"cli.score.{key}" for key in INCENTIVES],
+    "cli.demo.": [f"cli.demo.{name}" for name in ("health", "docs", "playground")],
+}
 
 REQUIRED_IDS = [
     "myscore.title", "myscore.total", "myscore.grade", "myscore.provisional",
@@ -38,7 +55,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 def test_catalogs_parse_cleanly() -> None:
-    for po in LOCALES_DIR.glob("*/LC_MESSAGES/perfbot.po"):
+    for po in LOCALES_DIR.glob("*/LC_MESSAGES/*.po"):
         with po.open("rb") as fh:
             read_po(fh, abort_invalid=True)
 
@@ -58,6 +75,31 @@ def test_every_conversation_string_exists() -> None:
     cats = i18n.load_catalogs()
     missing = [m for m in REQUIRED_IDS if m not in cats["en"]]
     assert not missing
+
+
+def _cli_ids() -> Iterator[str]:
+    """Every message id the CLI's modules name: literals, and each family they build with
+    an f-string (a new family must be listed in CLI_DYNAMIC, or this fails)."""
+    for name in CLI_MODULES:
+        for node in ast.walk(ast.parse((ROOT / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if CLI_ID.fullmatch(node.value):
+                    yield node.value
+            elif isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
+                head = str(node.values[0].value)
+                if head.startswith("cli.") and len(node.values) > 1:
+                    assert head in CLI_DYNAMIC, f"{name}: ids built from {head!r}"
+                    yield from CLI_DYNAMIC[head]
+
+
+def test_every_cli_message_exists_in_both_catalogs_and_is_used() -> None:
+    cats = i18n.load_catalogs()
+    used = set(_cli_ids())
+    assert len(used) > 40
+    for locale in ("en", "zh_CN"):
+        assert not sorted(used - set(cats[locale])), locale
+    unused = {m for m in cats["en"] if m.startswith("cli.")} - used
+    assert not sorted(unused)
 
 
 def test_translate_with_params_and_locale_fallback() -> None:

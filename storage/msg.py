@@ -1,0 +1,43 @@
+"""User-facing sentences as data: a message id, its parameters and its English wording.
+
+Storage and the admin use cases word a problem (a refused org config, a bad CSV row) long
+before anyone knows who will read it. A `Msg` is a `str` — its English text, so logs, the
+JSON API and `str` comparisons see exactly what they saw before — that also carries its
+catalog id and parameters, so a front end that knows its reader's language (the CLI) can
+say it in zh-CN through `handlers.i18n.render`. Each id is in both catalogs
+(`handlers/locales/*/LC_MESSAGES/imports.po`), the English one worded exactly as here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class Msg(str):
+    """English text plus the catalog id and parameters it was made from."""
+
+    key: str
+    params: Mapping[str, object]
+
+    def __new__(cls, key: str, english: str, /, **params: object) -> Msg:
+        """`english` is the catalog's English entry for `key`; `{name}` is filled from params."""
+        return cls.worded(key, english.format(**params), params)
+
+    @classmethod
+    def worded(cls, key: str, text: str, params: Mapping[str, object]) -> Msg:
+        """A message whose English was already filled in (e.g. by pydantic)."""
+        self = str.__new__(cls, text)
+        self.key = key
+        self.params = dict(params)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Msg.worded, (self.key, str(self), dict(self.params)))
+
+
+def msg_of(exc: BaseException) -> str:
+    """An exception's message, keeping the `Msg` it was raised with (`str(exc)` drops it)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
+        return exc.args[0]
+    return str(exc)
