@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 
-from storage.tables import AuditLog, ProcessedDelivery, RatingRecord, utcnow
+from storage.tables import AuditLog, ProcessedDelivery, RatingRecord, UTCDateTime, utcnow
 
 _DELIVERY = ProcessedDelivery.__table__  # type: ignore[attr-defined]
 _RATING = RatingRecord.__table__  # type: ignore[attr-defined]
@@ -68,7 +68,21 @@ def _binder(dialect: Dialect, table: str, column: str) -> Callable[[Any], Any]:
     tables = {"processed_delivery": _DELIVERY, "rating": _RATING, "audit_log": _AUDIT}
     kind = tables[table].c[column].type
     processor = kind.dialect_impl(dialect).bind_processor(dialect)
+    if isinstance(kind, UTCDateTime) and dialect.name == "sqlite":
+        probe = datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
+        if processor is not None and processor(probe) == _sqlite_instant(probe):
+            return _sqlite_instant
     return processor if processor is not None else _same
+
+
+def _sqlite_instant(value: datetime | None) -> str | None:
+    """`UTCDateTime` bound for SQLite, as SQLAlchemy binds it (`YYYY-MM-DD HH:MM:SS.ffffff`,
+    UTC, naive) with one C call: its `%`-format of seven fields was ≈ 5 µs per row."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError(f"UTCDateTime needs an aware datetime, got {value!r}")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _same(value: Any) -> Any:

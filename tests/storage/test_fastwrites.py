@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from storage.repo import fastwrites
+from storage.tables import RatingRecord
 
 
 def _content(bound: Any) -> Any:
@@ -28,3 +34,28 @@ def test_flat_details_are_serialised_per_content_and_type(engine: Engine) -> Non
             assert stored == fresh  # the very text the ORM writes
         got = _content(stored)
         assert [type(v) for v in got.values()] == [type(v) for v in details.values()]
+
+
+# hypothesis bounds are naive by its API; the values it draws carry a time zone
+_INSTANTS = st.datetimes(
+    min_value=datetime(1, 1, 2),  # noqa: DTZ001
+    max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+    timezones=st.timezones(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_INSTANTS)
+def test_sqlite_instants_are_bound_as_sqlalchemy_binds_them(value: datetime) -> None:
+    """The hot path's own SQLite formatting of `UTCDateTime` equals the column type's."""
+    dialect = sa.create_engine("sqlite://").dialect
+    ours = fastwrites._binder(dialect, "rating", "submitted_at")
+    assert ours is fastwrites._sqlite_instant  # the fast form is in use, not the fallback
+    kind = RatingRecord.__table__.c["submitted_at"].type  # type: ignore[attr-defined]
+    reference = kind.dialect_impl(dialect).bind_processor(dialect)
+    assert ours(value) == reference(value)
+
+
+def test_sqlite_instant_refuses_naive_datetimes() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        fastwrites._sqlite_instant(datetime(2026, 1, 1))  # noqa: DTZ001
