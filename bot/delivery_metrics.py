@@ -20,6 +20,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 
+from bot.request_stats import RequestStats
+
 log = logging.getLogger(__name__)
 STATES = ("pending", "sending", "sent", "dead")
 PLATFORM_PATHS = (("/slack", "slack"), ("/feishu", "feishu"), ("/wecom", "wecom"))
@@ -31,12 +33,8 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter(
-            "perfbot_http_requests", "Inbound HTTP requests.", ["platform", "outcome"], registry=r
-        )
-        self.latency = Histogram(
-            "perfbot_http_request_seconds", "Inbound request latency.", ["platform"], registry=r
-        )
+        self.requests = RequestStats()
+        r.register(self.requests)
         self.sends = Counter(
             "perfbot_outbox_sends", "Outbox send attempts by result.", ["platform", "result"],
             registry=r,
@@ -104,20 +102,7 @@ class RequestMetrics:
 
     def __init__(self, app: Any, metrics: Metrics) -> None:
         self.app = app
-        self.metrics = metrics
-        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
-        """(platform, outcome) → its counter and histogram children: `labels()` takes a
-        lock and builds a key on every call, which cost more than the count itself."""
-
-    def _record(self, platform: str, outcome: str, seconds: float) -> None:
-        pair = self._children.get((platform, outcome))
-        if pair is None:
-            pair = self._children[(platform, outcome)] = (
-                self.metrics.requests.labels(platform=platform, outcome=outcome),
-                self.metrics.latency.labels(platform=platform),
-            )
-        pair[0].inc()
-        pair[1].observe(seconds)
+        self.record = metrics.requests.record
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("path") == "/metrics":
@@ -137,7 +122,7 @@ class RequestMetrics:
             await self.app(scope, receive, watch)
         finally:
             outcome = "ok" if status < 400 else "client_error" if status < 500 else "error"
-            self._record(platform, outcome, time.perf_counter() - start)
+            self.record(platform, outcome, time.perf_counter() - start)
 
 
 def install_metrics(app: FastAPI, metrics: Metrics, engine: Engine) -> None:
