@@ -23,7 +23,9 @@ Option: TypeAlias = tuple[str, str]  # (label, value)
 
 def _freeze(obj: object, name: str) -> None:
     """Store a sequence field as a tuple so frozen cards are truly immutable and hashable."""
-    object.__setattr__(obj, name, tuple(getattr(obj, name)))
+    value = getattr(obj, name)
+    if type(value) is not tuple:
+        object.__setattr__(obj, name, tuple(value))
 
 
 # --- content blocks -------------------------------------------------------------------

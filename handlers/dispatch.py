@@ -26,9 +26,12 @@ from storage.repo.deliveries import claim_delivery
 from storage.repo.snapshot import snapshot_cache
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Inbound:
-    """What an adapter recovered from a verified request, before identity is known."""
+    """What an adapter recovered from a verified request, before identity is known.
+
+    Built once by an adapter and only read after; not frozen, because a frozen init sets
+    each of its ten fields through `object.__setattr__` (≈ 5 × the cost) on every click."""
 
     platform: str
     user_id: str

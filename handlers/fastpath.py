@@ -59,9 +59,10 @@ def plan(deps: Deps, inbound: Inbound, routes: Routes) -> FastJob | None:
         replies = handler(event, ctx)
     except NeedsStore:
         return None
-    if any(isinstance(r, Send) for r in replies):
-        return None  # outbox rows are written by `dispatch`'s `queue_sends`
-    return FastJob(inbound, deps, routes, snap.generation, replies, list(ctx.deferred or []))
+    for reply in replies:
+        if isinstance(reply, Send):
+            return None  # outbox rows are written by `dispatch`'s `queue_sends`
+    return FastJob(inbound, deps, routes, snap.generation, replies, ctx.deferred or [])
 
 
 async def dispatch_fast(deps: Deps, inbound: Inbound, routes: Routes) -> list[Reply]:

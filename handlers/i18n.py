@@ -101,6 +101,8 @@ def t(
 
 
 def _chosen(locale: str | Sequence[str | None] | None) -> str:
+    if type(locale) is str and locale in SUPPORTED:  # what handlers pass: already resolved
+        return locale
     if isinstance(locale, str | None):
         return resolve_locale(locale)
     return resolve_locale(*locale)

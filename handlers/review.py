@@ -8,7 +8,6 @@ audit line says that *a* review was submitted in the cycle, never by whom for wh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -39,7 +38,6 @@ ROUTES = Routes()
 
 COMMENT = "comment"
 MAX_COMMENT = 3000
-_INT = re.compile(r"\d{1,3}")
 
 
 def criteria_for(org: Org, ratee_id: str, kind: str) -> dict[str, int]:
@@ -161,8 +159,17 @@ def open_form(event: Event, ctx: Ctx) -> list[Reply]:
     return [OpenForm(form)]
 
 
+def rating_value(raw: str, scale: int) -> int | None:
+    """`raw` as a rating on 1..scale: one to three decimal digits (a form sends "1".."10";
+    anything longer is not a choice it offered), else None."""
+    if len(raw) > 3 or not raw.isdecimal():
+        return None
+    value = int(raw)
+    return value if 1 <= value <= scale else None
+
+
 def _validate(
-    ctx: Ctx, values: dict[str, str], criteria: Mapping[str, int]
+    ctx: Ctx, values: Mapping[str, str], criteria: Mapping[str, int]
 ) -> tuple[dict[str, int], str | None] | dict[str, str]:
     """Ratings and comment from the submitted values, or per-field errors."""
     errors: dict[str, str] = {}
@@ -174,10 +181,10 @@ def _validate(
         raw = values.get(c, "").strip()
         if not raw:
             errors[c] = ctx.t("review.required")
-        elif not _INT.fullmatch(raw) or not 1 <= int(raw) <= scale:
+        elif (value := rating_value(raw, scale)) is None:
             errors[c] = ctx.t("review.out_of_range", scale=scale)
         else:
-            ratings[c] = int(raw)
+            ratings[c] = value
     comment = values.get(COMMENT, "").strip() or None
     if comment is not None and len(comment) > MAX_COMMENT:
         errors[COMMENT] = ctx.t("review.comment_too_long", max=MAX_COMMENT)
@@ -194,7 +201,7 @@ def submit(event: Event, ctx: Ctx) -> list[Reply]:
     if isinstance(checked, list):
         return checked
     a, cycle = checked
-    result = _validate(ctx, dict(event.values), _criteria(ctx, a.ratee_id, a.kind))
+    result = _validate(ctx, event.values, _criteria(ctx, a.ratee_id, a.kind))
     if isinstance(result, dict):
         return [FormErrors(result)]
     ratings, comment = result

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.platforms.slack_render import parse_block_actions, parse_view_submission
+from bot.platforms.slack_render import parse_block_actions, view_values
 from handlers.commands import parse_command
 from handlers.dispatch import Inbound
 
@@ -82,7 +82,7 @@ def _state_values(body: Mapping[str, Any]) -> dict[str, str]:
     state = body.get("state") or (body.get("view") or {}).get("state") or {}
     if not state.get("values"):
         return {}
-    return dict(parse_view_submission({"view": {"state": state}}).values)
+    return view_values({"state": state})
 
 
 def action_inbound(body: Mapping[str, Any]) -> Inbound:
@@ -100,17 +100,18 @@ def action_inbound(body: Mapping[str, Any]) -> Inbound:
 
 
 def view_inbound(body: Mapping[str, Any]) -> Inbound:
-    """A `view_submission` payload → `Inbound(kind="form")` with the parsed state."""
-    sub = parse_view_submission(body)
+    """A `view_submission` payload → `Inbound(kind="form")` with the parsed state (what
+    `parse_view_submission` reads, straight into the event: every review click comes here)."""
+    view = body["view"]
     return Inbound(
         platform=PLATFORM,
         user_id=str((body.get("user") or {}).get("id", "")),
         kind="form",
-        name=sub.name,
-        values=sub.values,
-        meta=sub.private_metadata,
+        name=str(view.get("callback_id", "")),
+        values=view_values(view),
+        meta=str(view.get("private_metadata") or ""),
         delivery_id=str(body.get("trigger_id", "")),
-        source_ref=sub.source_ref,
+        source_ref=view.get("id"),
     )
 
 

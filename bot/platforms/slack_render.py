@@ -320,17 +320,22 @@ def _state_value(state: Mapping[str, Any]) -> str:
     return ""
 
 
-def parse_view_submission(payload: Mapping[str, Any]) -> c.Submission:
-    """A `view_submission` payload → form id, `{input_id: value}` and private metadata."""
-    view = payload["view"]
+def view_values(view: Mapping[str, Any]) -> dict[str, str]:
+    """`{input_id: value}` of a view's (or message's) input state."""
     values: dict[str, str] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
         for state in actions.values():
             values[block_id] = _state_value(state)
+    return values
+
+
+def parse_view_submission(payload: Mapping[str, Any]) -> c.Submission:
+    """A `view_submission` payload → form id, `{input_id: value}` and private metadata."""
+    view = payload["view"]
     return c.Submission(
         kind="form",
         name=str(view.get("callback_id", "")),
-        values=values,
+        values=view_values(view),
         private_metadata=str(view.get("private_metadata") or ""),
         source_ref=view.get("id"),
     )

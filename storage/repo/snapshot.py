@@ -173,6 +173,9 @@ _caches_lock = threading.Lock()
 
 def snapshot_cache(engine: Engine) -> SnapshotCache:
     """One cache per engine (like its pool): every thread of the process shares it."""
+    cache = _caches.get(engine)  # every event asks: no lock once the cache exists
+    if cache is not None:
+        return cache
     with _caches_lock:
         cache = _caches.get(engine)
         if cache is None:

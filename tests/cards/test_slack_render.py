@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import HeaderBlock
 
 from bot.platforms import slack_render as sr
+from bot.platforms.slack_inbound import view_inbound
 from handlers import cards as c
 from handlers.textsplit import clip
 from tests.cards.samples import CHECKIN_ANSWERS, checkin_form, long_list_card, score_card
@@ -147,6 +148,18 @@ def test_parse_documented_view_submission_sample() -> None:
     sub = sr.parse_view_submission(_vector("slack_view_submission.json"))
     assert (sub.kind, sub.name, dict(sub.values)) == ("form", "view-id", {"hspI": "test"})
     assert sub.private_metadata == "This is for you!"
+
+
+def test_the_adapters_view_event_carries_what_the_parser_reads() -> None:
+    """`slack_inbound.view_inbound` reads the payload itself (the review click's path):
+    it must agree with `parse_view_submission` field by field."""
+    payload = _vector("slack_view_submission.json")
+    sub = sr.parse_view_submission(payload)
+    event = view_inbound(payload)
+    assert (event.kind, event.name, dict(event.values)) == (sub.kind, sub.name, dict(sub.values))
+    assert (event.meta, event.source_ref) == (sub.private_metadata, sub.source_ref)
+    assert event.delivery_id == payload["trigger_id"]
+    assert event.user_id == payload["user"]["id"]
 
 
 def test_empty_optional_input_parses_as_empty_string() -> None:

@@ -4,16 +4,19 @@ then the ratee's figures from `score_report` — with no rater anywhere in them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from handlers.cardjson import to_json
 from handlers.cards import Ephemeral, FormErrors, OpenForm, RatingInput, Reply, UpdateSource
-from handlers.review import criteria_for
+from handlers.review import criteria_for, rating_value
 from handlers.review_cycle import CycleError, close_cycle, open_cycle
 from scoring import report_to_json, score_report
 from scoring.periods import Period
@@ -186,3 +189,18 @@ def test_close_cycle_refuses_later_submissions_and_reopening(world: World) -> No
     assert _ratings(world) == []
     with session_scope(world.engine) as s, pytest.raises(CycleError):
         open_cycle(s, world.org, Q, world.clock.now)
+
+
+@given(st.text(max_size=5), st.integers(min_value=1, max_value=10))
+def test_a_rating_is_one_to_three_digits_within_the_scale(raw: str, scale: int) -> None:
+    digits = re.fullmatch(r"\d{1,3}", raw)  # \d: any Unicode decimal digit, as int() reads
+    expected = int(raw) if digits and 1 <= int(raw) <= scale else None
+    assert rating_value(raw, scale) == expected
+
+
+def test_rating_values_at_the_edges() -> None:
+    assert rating_value("5", 5) == 5
+    assert rating_value("1", 5) == 1
+    assert rating_value("٣", 5) == 3  # an Arabic-Indic three is a decimal digit
+    for refused in ("0", "6", "²", "0003", "-1", "+3", "3.0", "", "ab"):
+        assert rating_value(refused, 5) is None
