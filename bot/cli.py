@@ -80,8 +80,6 @@ def org_import(file: Path, dry_run: DryRun = False) -> None:
             load_org_file(file)
         except ConfigError as exc:
             raise _fail(exc.errors) from None
-        except OSError as exc:
-            raise _fail([f"{file}: cannot read: {exc.strerror or exc}"]) from None
     result = import_org_file(open_store(_settings()), file, dry_run=dry_run)
     if result.errors:
         raise _fail(result.errors)

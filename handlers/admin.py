@@ -2,7 +2,8 @@
 
 Each validates everything first and writes in one transaction, so a refused input leaves
 every table as it was. Results carry the errors instead of raising, so every front end can
-print them its own way.
+print them its own way; errors, warnings and messages are `storage.msg.Msg` where we word
+them, so the CLI can say them in zh-CN (`handlers.i18n.render`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scoring import report_to_json, score_report
 from scoring.model import MetricRow, Org
 from scoring.periods import Period, PeriodError
 from storage.db import session_scope
+from storage.msg import Msg, msg_of
 from storage.orgconfig import ConfigError, load_org_file, to_scoring_org
 from storage.repo import (
     NoOrgError,
@@ -43,26 +45,46 @@ class Outcome:
     report: dict[str, Any] | None = None
 
 
+def unreadable(path: Path, exc: OSError) -> Msg:
+    detail = exc.strerror or exc
+    return Msg("import.unreadable", "{file}: cannot read: {detail}", file=path, detail=detail)
+
+
 def import_org_file(engine: Engine, path: Path, *, dry_run: bool, actor: str = "cli") -> Outcome:
     try:
         text = path.read_text(encoding="utf-8-sig")
         cfg = load_org_file(path)
     except OSError as exc:
-        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+        return Outcome(errors=[unreadable(path, exc)])
     except ConfigError as exc:
         return Outcome(errors=list(exc.errors))
-    summary = f"{len(cfg.teams)} teams, {len(cfg.members)} members, {len(cfg.templates)} templates"
+    summary = Msg(
+        "import.org_summary",
+        "{teams} teams, {members} members, {templates} templates",
+        teams=len(cfg.teams),
+        members=len(cfg.members),
+        templates=len(cfg.templates),
+    )
     if dry_run:
-        return Outcome(message=f"{path.name} is valid: {summary} (dry run, nothing written)")
+        english = "{file} is valid: {summary} (dry run, nothing written)"
+        return Outcome(message=Msg("import.org_dry_run", english, file=path.name, summary=summary))
     with session_scope(engine) as session:
         result = import_org(session, cfg=cfg, source_text=text, actor=actor)
     if result.status == "unchanged":
-        return Outcome(message=f"{path.name}: unchanged, nothing to do ({summary})")
+        english = "{file}: unchanged, nothing to do ({summary})"
+        return Outcome(
+            message=Msg("import.org_unchanged", english, file=path.name, summary=summary)
+        )
     changed = ", ".join(
         f"{table} +{c.get('inserted', 0)} ~{c.get('updated', 0)} -{c.get('retired', 0)}"
         for table, c in sorted(result.changes.items())
     )
-    return Outcome(message=f"{path.name}: {result.status} ({summary}); {changed}")
+    facts = {"file": path.name, "summary": summary, "changed": changed}
+    if result.status == "created":
+        english = "{file}: created ({summary}); {changed}"
+        return Outcome(message=Msg("import.org_created", english, **facts))
+    english = "{file}: updated ({summary}); {changed}"
+    return Outcome(message=Msg("import.org_updated", english, **facts))
 
 
 def _org_or_error(engine: Engine) -> tuple[Org | None, list[str]]:
@@ -70,7 +92,7 @@ def _org_or_error(engine: Engine) -> tuple[Org | None, list[str]]:
         with session_scope(engine) as session:
             return current_org(session), []
     except NoOrgError as exc:
-        return None, [str(exc)]
+        return None, [msg_of(exc)]
 
 
 def import_metrics_file(
@@ -91,36 +113,41 @@ def import_metrics_file(
     except TableError as exc:
         return Outcome(errors=list(exc.errors))
     except OSError as exc:
-        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+        return Outcome(errors=[unreadable(path, exc)])
     with session_scope(engine) as session:
         lock_imports(session)
         frozen = frozen_periods_touched(session, rows=parsed.rows)
         if frozen and not reopen:
-            return Outcome(
-                warnings=parsed.warnings,
-                errors=[
-                    f"{path.name}: period {p} is frozen by cycle-close; "
-                    "re-run with --reopen to change it (audited)"
-                    for p in frozen
-                ],
+            english = (
+                "{file}: period {period} is frozen by cycle-close; "
+                "re-run with --reopen to change it (audited)"
             )
+            errors = [Msg("import.frozen", english, file=path.name, period=p) for p in frozen]
+            return Outcome(warnings=parsed.warnings, errors=errors)
         if dry_run:
-            return Outcome(
-                warnings=parsed.warnings,
-                message=f"{path.name} is valid: {len(parsed.rows)} rows (dry run, nothing written)",
-            )
+            english = "{file} is valid: {rows} rows (dry run, nothing written)"
+            valid = Msg("import.metrics_dry_run", english, file=path.name, rows=len(parsed.rows))
+            return Outcome(warnings=parsed.warnings, message=valid)
         rows = [_in_zone(r, org.timezone) for r in parsed.rows]
         if frozen:
             record_reopen(session, periods=frozen, actor=actor, source=path.name)
         result = import_metrics(session, rows=rows, source=path.name, actor=actor)
         process_batch(session, batch_id=result.batch_id, now=now or datetime.now(UTC))
-    return Outcome(
-        warnings=parsed.warnings,
-        message=(
-            f"{path.name}: {len(parsed.rows)} rows: {result.inserted} new, "
-            f"{result.updated} replaced, {result.unchanged} unchanged (batch {result.batch_id})"
-        ),
+    english = (
+        "{file}: {rows} rows: {inserted} new, {updated} replaced, {unchanged} unchanged "
+        "(batch {batch})"
     )
+    done = Msg(
+        "import.metrics_done",
+        english,
+        file=path.name,
+        rows=len(parsed.rows),
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        batch=result.batch_id,
+    )
+    return Outcome(warnings=parsed.warnings, message=done)
 
 
 def _in_zone(row: MetricRow, tz: str) -> MetricRow:
@@ -141,17 +168,24 @@ def import_reviews_file(
     except TableError as exc:
         return Outcome(errors=list(exc.errors))
     except OSError as exc:
-        return Outcome(errors=[f"{path}: cannot read: {exc.strerror or exc}"])
+        return Outcome(errors=[unreadable(path, exc)])
     if dry_run:
-        return Outcome(message=f"{path.name} is valid: {len(ratings)} ratings (dry run)")
+        english = "{file} is valid: {ratings} ratings (dry run)"
+        valid = Msg("import.reviews_dry_run", english, file=path.name, ratings=len(ratings))
+        return Outcome(message=valid)
     with session_scope(engine) as session:
         result = import_ratings(session, ratings=ratings, source=path.name, actor=actor)
-    return Outcome(
-        message=(
-            f"{path.name}: {len(ratings)} ratings: {result.inserted} new, "
-            f"{result.updated} replaced, {result.unchanged} unchanged"
-        )
+    english = "{file}: {ratings} ratings: {inserted} new, {updated} replaced, {unchanged} unchanged"
+    done = Msg(
+        "import.reviews_done",
+        english,
+        file=path.name,
+        ratings=len(ratings),
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
     )
+    return Outcome(message=done)
 
 
 def parse_as_of(text: str | None, now: datetime) -> datetime | date:
@@ -163,7 +197,8 @@ def parse_as_of(text: str | None, now: datetime) -> datetime | date:
             return date.fromisoformat(text)
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--as-of: not an ISO date or time: {text!r}") from None
+        english = "--as-of: not an ISO date or time: {text!r}"
+        raise ValueError(Msg("score.bad_as_of", english, text=text)) from None
 
 
 def score_files(
@@ -184,7 +219,7 @@ def score_files(
     except (ConfigError, TableError) as exc:
         return Outcome(errors=list(exc.errors))
     except OSError as exc:
-        return Outcome(errors=[f"cannot read: {exc}"])
+        return Outcome(errors=[Msg("score.unreadable", "cannot read: {detail}", detail=exc)])
     return _report(org, rows.rows, ratings, period, as_of, now, member, rows.warnings)
 
 
@@ -197,7 +232,7 @@ def score_store(
     try:
         p = Period.parse(period)
     except PeriodError as exc:
-        return Outcome(errors=[f"--period: {exc}"])
+        return Outcome(errors=[Msg("score.bad_period", "--period: {reason}", reason=msg_of(exc))])
     try:
         with session_scope(engine) as session:
             checked = _checked(current_org(session), period, as_of, now, member)
@@ -210,7 +245,7 @@ def score_store(
                 org, rows, ratings = load_scoring_inputs(session, period=p, members=[member])
                 report = score_report(org, rows, ratings, p, when, members=[member])
     except NoOrgError as exc:
-        return Outcome(errors=[str(exc)])
+        return Outcome(errors=[msg_of(exc)])
     return Outcome(report=report_to_json(report))
 
 
@@ -222,11 +257,14 @@ def _checked(
         p = Period.parse(period)
         when = parse_as_of(as_of, now)
     except (PeriodError, ValueError) as exc:
-        return Outcome(errors=[f"--period/--as-of: {exc}"])
+        english = "--period/--as-of: {reason}"
+        return Outcome(errors=[Msg("score.bad_period_or_as_of", english, reason=msg_of(exc))])
     if p.kind == "day":
-        return Outcome(errors=["--period: reports are for a month, a quarter or a year"])
+        english = "--period: reports are for a month, a quarter or a year"
+        return Outcome(errors=[Msg("score.day_period", english)])
     if member is not None and member not in org.members:
-        return Outcome(errors=[f"--member: unknown member {member!r}"])
+        english = "--member: unknown member {member!r}"
+        return Outcome(errors=[Msg("score.unknown_member", english, member=member)])
     return p, when
 
 

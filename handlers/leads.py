@@ -20,11 +20,12 @@ from handlers.autoscore import Processed, process_batch
 from handlers.payload import ItemErrors, text_fields
 from scoring.model import MetricRow, Org
 from scoring.periods import Period
+from storage.msg import Msg, msg_of
 from storage.repo import import_metrics
 from storage.repo.ingest import ingest_settings
 from storage.repo.leads import LeadIn, lead_times, pending_lead_members, upsert_leads
 from storage.tabular.subjects import CellError, catalog, member_lookup, resolve_member
-from storage.tabular.validate import parse_time
+from storage.tabular.validate import EMPTY, parse_time
 
 INDICATOR = "lead_handoff_on_time"
 ORIGIN = "lead_events"
@@ -111,7 +112,7 @@ def validate_lead_items(
             continue
         k = (lead.origin, lead.lead_id)
         if k in seen:
-            reason = f"same lead_id as item {seen[k]}"
+            reason = Msg("lead.duplicate", "same lead_id as item {first}", first=seen[k])
             problems.append({"index": index, "field": "lead_id", "reason": reason})
             continue
         seen[k] = index
@@ -131,23 +132,23 @@ def _lead(
     member = ""
     for name, text in rec.items():
         if not text and name in required:
-            bad.append((name, "empty"))
+            bad.append((name, EMPTY))
         elif name == "member":
             try:
                 member = resolve_member(names, text)
             except CellError as exc:
-                bad.append((name, str(exc)))
+                bad.append((name, msg_of(exc)))
         elif name in times and text:
             try:
                 times[name] = _zoned(parse_time(text), tz)
             except ValueError as exc:
-                bad.append((name, str(exc)))
+                bad.append((name, msg_of(exc)))
     origin = rec.get("origin") or bound or default_origin
     if bound is not None and origin != bound:
         bad.append(("origin", f"this token may only write origin {bound!r}"))
     created, handed = times["created_at"], times["handed_over_at"]
     if created is not None and handed is not None and handed < created:
-        bad.append(("handed_over_at", "before created_at"))
+        bad.append(("handed_over_at", Msg("lead.handed_before_created", "before created_at")))
     if bad or created is None:
         return None, bad
     return LeadIn(rec["lead_id"], member, created, handed, origin), []

@@ -19,6 +19,7 @@ from handlers.leads import validate_lead_items, write_leads
 from handlers.payload import ItemErrors
 from scoring.model import Org
 from storage.db import session_scope
+from storage.msg import Msg, msg_of
 from storage.repo import NoOrgError, current_org
 from storage.repo.ingest import lock_imports
 from storage.tabular import TableError
@@ -68,7 +69,7 @@ def import_leads_file(engine: Engine, path: Path, *, now: datetime, actor: str =
         try:
             org = current_org(session)
         except NoOrgError as exc:
-            return Outcome(errors=[str(exc)])
+            return Outcome(errors=[msg_of(exc)])
         leads, problems = validate_lead_items(org, [r for _, r in numbered], "import", None)
         if problems:
             session.rollback()
@@ -78,9 +79,9 @@ def import_leads_file(engine: Engine, path: Path, *, now: datetime, actor: str =
                 ]
             )
         body = write_leads(session, org, leads, source=path.name, actor=actor, now=now)
-    return Outcome(
-        message=(
-            f"{path.name}: {body['rows']} leads: {body['inserted']} new, {body['updated']} "
-            f"changed, {body['unchanged']} unchanged (batch {body['batch']})"
-        )
+    english = (
+        "{file}: {rows} leads: {inserted} new, {updated} changed, {unchanged} unchanged "
+        "(batch {batch})"
     )
+    counts = {k: body[k] for k in ("rows", "inserted", "updated", "unchanged", "batch")}
+    return Outcome(message=Msg("import.leads_done", english, file=path.name, **counts))

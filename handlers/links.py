@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from storage.msg import Msg
 from storage.tables import ProcessedDelivery
 
 LINK_MINUTES = 15
@@ -48,7 +49,9 @@ def _secret(source: Any) -> str:
     if isinstance(key, SecretStr):
         key = key.get_secret_value()
     if not key:
-        raise LinkConfigError("PERFBOT_SECRET_KEY is not set: dashboard links are disabled")
+        raise LinkConfigError(
+            Msg("link.no_secret", "PERFBOT_SECRET_KEY is not set: dashboard links are disabled")
+        )
     return str(key)
 
 

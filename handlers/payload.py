@@ -11,6 +11,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from storage.msg import Msg
+
 ItemErrors = list[dict[str, Any]]
 """[{"index": int | None, "field": str, "reason": str}]"""
 
@@ -41,11 +43,11 @@ def load_items(
 def storable(text: str) -> str | None:
     """Why a string cannot be stored, or None."""
     if "\x00" in text:
-        return "contains a NUL character"
+        return Msg("value.nul", "contains a NUL character")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "not valid Unicode text"
+        return Msg("value.not_unicode", "not valid Unicode text")
     return None
 
 
@@ -59,15 +61,15 @@ def text_fields(
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """An item as a canonical text record plus (field, reason) problems."""
     if not isinstance(item, dict):
-        return {}, [("item", "expected an object")]
+        return {}, [("item", Msg("item.not_an_object", "expected an object"))]
     problems: list[tuple[str, str]] = []
     rec: dict[str, str] = {}
     for name in sorted(set(item) - set(fields)):
-        problems.append((str(name)[:100], "unknown field"))
+        problems.append((str(name)[:100], Msg("item.unknown_field", "unknown field")))
     for name in fields:
         if name not in item or (item[name] is None and name in nullable):
             if name in required:
-                problems.append((name, "missing"))
+                problems.append((name, Msg("item.missing", "missing")))
             continue
         value = item[name]
         if name in numeric and isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -79,6 +81,10 @@ def text_fields(
             else:
                 rec[name] = value.strip()
         else:
-            kind = "a number or a string" if name in numeric else "a string"
-            problems.append((name, f"must be {kind}"))
+            if name in numeric:
+                problems.append(
+                    (name, Msg("item.not_number_or_text", "must be a number or a string"))
+                )
+            else:
+                problems.append((name, Msg("item.not_text", "must be a string")))
     return rec, problems

@@ -21,7 +21,19 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 
 class PeriodError(ValueError):
-    """A period string that is not `2026-08-14`, `2026-08`, `2026-Q3` or `2026`."""
+    """A period string that is not `2026-08-14`, `2026-08`, `2026-Q3` or `2026`.
+
+    Besides the English message it keeps what was given (`text`) and what is wrong with it
+    (`problem`: `shape` — none of the four forms, `month` — not 01..12, `day` — no such
+    date, `detail` saying why), so a front end can word it in its reader's language."""
+
+    def __init__(
+        self, message: str, *, text: str = "", problem: str = "", detail: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.text = text
+        self.problem = problem
+        self.detail = detail
 
 
 @dataclass(frozen=True, order=True)
@@ -39,18 +51,26 @@ class Period:
             try:
                 d = date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError as exc:
-                raise PeriodError(f"bad period {s!r}: {exc}") from None
+                raise PeriodError(
+                    f"bad period {s!r}: {exc}", text=s, problem="day", detail=str(exc)
+                ) from None
             return Period(d, d, "day")
         if m := _MONTH.match(s):
             month = int(m[2])
             if not 1 <= month <= 12:
-                raise PeriodError(f"bad period {s!r}: month must be 01..12")
+                raise PeriodError(
+                    f"bad period {s!r}: month must be 01..12", text=s, problem="month"
+                )
             return Period.month(int(m[1]), month)
         if m := _QUARTER.match(s):
             return Period.quarter(int(m[1]), int(m[2]))
         if m := _YEAR.match(s):
             return Period.year(int(m[1]))
-        raise PeriodError(f"bad period {s!r}: expected YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY")
+        raise PeriodError(
+            f"bad period {s!r}: expected YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY",
+            text=s,
+            problem="shape",
+        )
 
     @staticmethod
     def day(d: date) -> Period:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scoring.periods import PeriodError
+
 
 class Msg(str):
     """English text plus the catalog id and parameters it was made from."""
@@ -37,7 +39,24 @@ class Msg(str):
 
 
 def msg_of(exc: BaseException) -> str:
-    """An exception's message, keeping the `Msg` it was raised with (`str(exc)` drops it)."""
+    """An exception's message, keeping the `Msg` it was raised with (`str(exc)` drops it);
+    scoring's `PeriodError` (which imports nothing of ours) is worded here."""
     if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
         return exc.args[0]
+    if isinstance(exc, PeriodError):
+        return _period(exc)
+    return str(exc)
+
+
+def _period(exc: PeriodError) -> str:
+    if exc.problem == "shape":
+        return Msg(
+            "period.shape",
+            "bad period {text!r}: expected YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY",
+            text=exc.text,
+        )
+    if exc.problem == "month":
+        return Msg("period.month", "bad period {text!r}: month must be 01..12", text=exc.text)
+    if exc.problem == "day":
+        return Msg("period.day", "bad period {text!r}: {detail}", text=exc.text, detail=exc.detail)
     return str(exc)

@@ -15,6 +15,7 @@ from bot.settings import Settings
 from handlers.admin import import_metrics_file, import_org_file, import_reviews_file
 from storage.db import dispose_engine, make_engine, session_scope
 from storage.migrate import upgrade
+from storage.msg import Msg
 from storage.repo.awards import grant_award
 from storage.repo.checkins import save_checkin
 
@@ -78,4 +79,6 @@ def load_demo(settings: Settings, *, today: date) -> str:
                     reflection=None,
                     submitted_at=c.submitted_at,
                 )
-    return "demo org loaded for " + today.isoformat() + ": " + "; ".join(s.message for s in steps)
+    org, metrics, reviews = (s.message for s in steps)
+    english = "demo org loaded for {day}: {org}; {metrics}; {reviews}"
+    return Msg("demo.loaded", english, day=today, org=org, metrics=metrics, reviews=reviews)

@@ -8,7 +8,7 @@ import threading
 from sqlmodel import Session, select
 
 from storage.orgconfig import OrgConfig
-from storage.repo.scoring_inputs import NoOrgError
+from storage.repo.scoring_inputs import NO_ORG, NoOrgError
 from storage.tables import OrgRecord
 
 _cache: dict[str, OrgConfig] = {}
@@ -19,7 +19,7 @@ def current_config(session: Session) -> OrgConfig:
     """The imported config (raises NoOrgError when none was imported)."""
     sha = session.exec(select(OrgRecord.config_sha256)).first()
     if sha is None:
-        raise NoOrgError("no org config imported yet: run `perfbot org import FILE.yaml`")
+        raise NoOrgError(NO_ORG)
     with _lock:
         cached = _cache.get(sha)
     if cached is not None:

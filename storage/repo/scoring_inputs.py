@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from scoring import model as sm
 from scoring.periods import Period, PeriodKind
 from storage.gcpause import paused_gc
+from storage.msg import Msg
 from storage.orgconfig import OrgConfig, to_scoring_org
 from storage.tables import (
     BonusPointsRecord,
@@ -34,6 +35,9 @@ from storage.tables import (
 
 class NoOrgError(LookupError):
     """No org config has been imported yet."""
+
+
+NO_ORG = Msg("store.no_org", "no org config imported yet: run `perfbot org import FILE.yaml`")
 
 
 _org_cache: dict[str, sm.Org] = {}
@@ -87,7 +91,7 @@ def _stored_org(session: Session) -> sm.Org:
     """The config's Org, cached by its hash (a 10,000-member config is costly to rebuild)."""
     sha = session.exec(select(OrgRecord.config_sha256)).first()
     if sha is None:
-        raise NoOrgError("no org config imported yet: run `perfbot org import FILE.yaml`")
+        raise NoOrgError(NO_ORG)
     with _org_cache_lock:
         cached = _org_cache.get(sha)
     if cached is not None:

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from scoring.model import MetricRow
 from scoring.periods import KIND_ORDER, Period, PeriodKind
+from storage.msg import Msg
 
 
 def mixed_granularity(filename: str, rows: list[MetricRow]) -> list[str]:
@@ -25,9 +26,22 @@ def mixed_granularity(filename: str, rows: list[MetricRow]) -> list[str]:
         pair = _first_overlap(group, by_kind)
         if pair is not None:
             fine, coarse = pair
+            english = (
+                "{file}:{row} period: {subject} {indicator} has rows for both "
+                "{fine} and {coarse} (row {coarse_row}); both count"
+            )
             warnings.append(
-                f"{filename}:{fine.seq} period: {subject} {indicator} has rows for both "
-                f"{fine.period} and {coarse.period} (row {coarse.seq}); both count"
+                Msg(
+                    "table.mixed_granularity",
+                    english,
+                    file=filename,
+                    row=fine.seq,
+                    subject=subject,
+                    indicator=indicator,
+                    fine=fine.period,
+                    coarse=coarse.period,
+                    coarse_row=coarse.seq,
+                )
             )
     return warnings
 

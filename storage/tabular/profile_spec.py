@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from storage.msg import Msg
 from storage.tabular.errors import TableError
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
@@ -130,13 +131,17 @@ def load_profile(name: str) -> Profile:
     path = profile_path(name)
     if not path.is_file():
         known = ", ".join(shipped_profiles())
-        raise TableError([f"{path.name}: unknown import profile {name!r} (shipped: {known})"])
+        english = "{file}: unknown import profile {name!r} (shipped: {known})"
+        raise TableError([Msg("profile.unknown", english, file=path.name, name=name, known=known)])
     try:
         data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8-sig"))
     except (OSError, YAMLError) as exc:
-        raise TableError([f"{path.name}: cannot read the profile: {exc}"]) from None
+        english = "{file}: cannot read the profile: {detail}"
+        raise TableError([Msg("profile.unreadable", english, file=path.name, detail=exc)]) from None
     if not isinstance(data, dict):
-        raise TableError([f"{path.name}: (root): expected a mapping"])
+        raise TableError(
+            [Msg("profile.not_a_mapping", "{file}: (root): expected a mapping", file=path.name)]
+        )
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:

@@ -13,10 +13,11 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
+from storage.msg import Msg, msg_of
 from storage.tabular.errors import TableError
 from storage.tabular.profile_spec import MemberSpec, Profile, Unit, load_profile
-from storage.tabular.reader import RawTable, records
-from storage.tabular.validate import parse_decimal
+from storage.tabular.reader import MISSING_COLUMN, RawTable, records
+from storage.tabular.validate import EMPTY, parse_decimal
 
 CANONICAL = ["member", "indicator", "period", "value", "item", "origin", "recorded_at"]
 _SUFFIX = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -34,7 +35,7 @@ def to_canonical(table: RawTable, profile: str | None) -> RawTable:
 def apply_profile(table: RawTable, spec: Profile) -> RawTable:
     missing = [c for c in spec.columns() if c not in table.header]
     if missing:
-        raise TableError([table.error(1, c, "missing column") for c in missing])
+        raise TableError([table.error(1, c, MISSING_COLUMN) for c in missing])
     out = RawTable(table.name, list(CANONICAL))
     errors: list[str] = []
     for number, rec in records(table):
@@ -54,12 +55,12 @@ def _convert(spec: Profile, rec: dict[str, str]) -> tuple[list[list[str]], list[
     try:
         period = convert_period(rec[spec.period.column], spec.period.kind, spec.period.formats)
     except ValueError as exc:
-        problems.append((spec.period.column, str(exc)))
+        problems.append((spec.period.column, msg_of(exc)))
     if spec.recorded_at is not None and rec[spec.recorded_at.column]:
         try:
             recorded = parse_when(rec[spec.recorded_at.column], spec.recorded_at.formats)
         except ValueError as exc:
-            problems.append((spec.recorded_at.column, str(exc)))
+            problems.append((spec.recorded_at.column, msg_of(exc)))
     item = rec[spec.item.column] if spec.item is not None else ""
     rows: list[list[str]] = []
     for v in spec.values:
@@ -69,7 +70,7 @@ def _convert(spec: Profile, rec: dict[str, str]) -> tuple[list[list[str]], list[
         try:
             value = convert_unit(cell, v.unit) if cell else ""
         except ValueError as exc:
-            problems.append((v.column, str(exc)))
+            problems.append((v.column, msg_of(exc)))
             continue
         who = member if v.member is None else subject(v.member, rec)
         rows.append([who, v.indicator, period, value, item, spec.origin, recorded])
@@ -117,12 +118,15 @@ def parse_when(text: str, formats: list[str]) -> str:
             return datetime.strptime(text, fmt).isoformat()  # noqa: DTZ007 - org zone later
         except ValueError:
             continue
-    raise ValueError(f"not a date in a known format ({', '.join(formats)}): {text!r}")
+    english = "not a date in a known format ({formats}): {text!r}"
+    raise ValueError(
+        Msg("value.unknown_date_format", english, formats=", ".join(formats), text=text)
+    )
 
 
 def convert_period(text: str, kind: str, formats: list[str]) -> str:
     if not text:
-        raise ValueError("empty")
+        raise ValueError(EMPTY)
     if kind == "as_is":
         return text
     day = datetime.fromisoformat(parse_when(text, formats)).date()

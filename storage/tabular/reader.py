@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from storage.msg import Msg
 from storage.tabular.errors import TableError
 
 BOM = b"\xef\xbb\xbf"
+MISSING_COLUMN = Msg("table.missing_column", "missing column")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -32,7 +34,14 @@ class RawTable:
     """Problems found while mapping a foreign export (its rows are already left out)."""
 
     def error(self, row: int, column: str, reason: str) -> str:
-        return f"{self.name}:{row} {column}: {reason}"
+        return Msg(
+            "table.problem",
+            "{file}:{row} {column}: {reason}",
+            file=self.name,
+            row=row,
+            column=column,
+            reason=reason,
+        )
 
 
 def decode_csv(data: bytes) -> str:
@@ -53,9 +62,14 @@ def read_table(path: str | Path) -> RawTable:
         else:
             records = list(csv.reader(io.StringIO(decode_csv(p.read_bytes()), newline="")))
     except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError) as exc:
-        raise TableError([f"{p.name}:1 file: cannot read: {exc}"]) from None
+        unreadable = Msg(
+            "table.unreadable", "{file}:1 file: cannot read: {detail}", file=p.name, detail=exc
+        )
+        raise TableError([unreadable]) from None
     if not records:
-        raise TableError([f"{p.name}:1 header: the file is empty"])
+        raise TableError(
+            [Msg("table.empty_file", "{file}:1 header: the file is empty", file=p.name)]
+        )
     table = RawTable(p.name, [h.strip() for h in records[0]])
     for number, cells in enumerate(records[1:], start=2):
         cells = [c.strip() for c in cells]
@@ -99,14 +113,18 @@ def check_header(table: RawTable, required: tuple[str, ...], optional: tuple[str
     seen: set[str] = set()
     for name in table.header:
         if name in seen:
-            errors.append(table.error(1, name or "(blank)", "column given twice"))
+            column = name or Msg("table.blank_column", "(blank)")
+            errors.append(table.error(1, column, Msg("table.column_twice", "column given twice")))
         elif name not in required and name not in optional and name:
             expected = ", ".join(required + optional)
-            errors.append(table.error(1, name, f"unknown column (expected {expected})"))
+            reason = Msg(
+                "table.unknown_column", "unknown column (expected {expected})", expected=expected
+            )
+            errors.append(table.error(1, name, reason))
         seen.add(name)
     for name in required:
         if name not in seen:
-            errors.append(table.error(1, name, "missing column"))
+            errors.append(table.error(1, name, MISSING_COLUMN))
     if errors:
         raise TableError(errors)
 

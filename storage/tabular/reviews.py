@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scoring.model import Org, Rating
 from scoring.periods import Period
+from storage.msg import Msg, msg_of
 from storage.tabular.errors import TableError
 from storage.tabular.reader import check_header, read_table, records
 from storage.tabular.subjects import CellError, member_lookup, resolve_member
@@ -30,7 +31,8 @@ def parse_score(text: str, scale: int) -> int:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= scale:
-        raise CellError(f"must be a whole number from 1 to {scale}, got {text!r}")
+        english = "must be a whole number from 1 to {scale}, got {text!r}"
+        raise CellError(Msg("review.bad_value", english, scale=scale, text=text))
     return int(value)
 
 
@@ -49,7 +51,8 @@ def parse_reviews_file(path: str | Path, org: Org) -> list[Rating]:
             continue
         key = (str(rating.cycle), rating.rater, rating.ratee, rating.criterion)
         if key in seen:
-            reason = f"same cycle, rater, ratee and criterion as row {seen[key]}"
+            english = "same cycle, rater, ratee and criterion as row {first}"
+            reason = Msg("review.duplicate_row", english, first=seen[key])
             errors.append(table.error(number, "rater", reason))
             continue
         seen[key] = number
@@ -69,22 +72,26 @@ def _parse_row(
     try:
         cycle = Period.parse(rec["cycle"])
         if cycle.kind != "quarter":
-            raise CellError(f"a review cycle is a quarter like 2026-Q3, got {rec['cycle']!r}")
+            english = "a review cycle is a quarter like 2026-Q3, got {text!r}"
+            raise CellError(Msg("review.cycle_not_quarter", english, text=rec["cycle"]))
     except ValueError as exc:
-        problems.append(("cycle", str(exc)))
+        problems.append(("cycle", msg_of(exc)))
     for column in ("rater", "ratee"):
         try:
             people[column] = resolve_member(names, rec[column])
         except ValueError as exc:
-            problems.append((column, str(exc)))
+            problems.append((column, msg_of(exc)))
     if people.get("rater") and people.get("rater") == people.get("ratee"):
-        problems.append(("ratee", "a self-rating is not allowed"))
+        problems.append(("ratee", Msg("review.self_rating", "a self-rating is not allowed")))
     if rec["criterion"] not in criteria:
-        problems.append(("criterion", f"unknown criterion {rec['criterion']!r}"))
+        name = rec["criterion"]
+        problems.append(
+            ("criterion", Msg("review.unknown_criterion", "unknown criterion {name!r}", name=name))
+        )
     try:
         value = parse_score(rec["value"], scale)
     except ValueError as exc:
-        problems.append(("value", str(exc)))
+        problems.append(("value", msg_of(exc)))
     if problems or cycle is None:
         return None, problems
     comment = rec.get("comment") or None

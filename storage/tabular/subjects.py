@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scoring.model import Org
+from storage.msg import Msg
 
 TEAM_PREFIX = "team:"
 
@@ -25,18 +26,25 @@ def member_lookup(org: Org) -> dict[str, str | None]:
 
 def resolve_member(names: dict[str, str | None], cell: str) -> str:
     if cell not in names:
-        raise CellError(f"unknown member {cell!r}")
+        raise CellError(Msg("value.unknown_member", "unknown member {name!r}", name=cell))
     mid = names[cell]
     if mid is None:
-        raise CellError(f"several members are named {cell!r}; use the member id")
+        raise CellError(
+            Msg(
+                "value.ambiguous_member",
+                "several members are named {name!r}; use the member id",
+                name=cell,
+            )
+        )
     return mid
 
 
 def resolve_subject(org: Org, names: dict[str, str | None], cell: str) -> str:
     """A member id or name → the id; `team:KEY` → itself."""
     if cell.startswith(TEAM_PREFIX):
-        if cell.removeprefix(TEAM_PREFIX) not in org.teams:
-            raise CellError(f"unknown team {cell.removeprefix(TEAM_PREFIX)!r}")
+        key = cell.removeprefix(TEAM_PREFIX)
+        if key not in org.teams:
+            raise CellError(Msg("value.unknown_team", "unknown team {key!r}", key=key))
         return cell
     return resolve_member(names, cell)
 
@@ -54,12 +62,15 @@ class Catalog:
         if is_team and key in self.team or not is_team and key in self.member:
             return
         if key in self.team:
-            raise CellError(f"{key!r} is a team metric: use member = team:KEY")
+            english = "{key!r} is a team metric: use member = team:KEY"
+            raise CellError(Msg("value.team_metric", english, key=key))
         if key in self.member:
-            raise CellError(f"{key!r} is a member metric: name a member, not a team")
+            english = "{key!r} is a member metric: name a member, not a team"
+            raise CellError(Msg("value.member_metric", english, key=key))
         if key in self.reviewed:
-            raise CellError(f"{key!r} comes from 360 reviews: import it as reviews")
-        raise CellError(f"unknown indicator {key!r}")
+            english = "{key!r} comes from 360 reviews: import it as reviews"
+            raise CellError(Msg("value.reviewed_metric", english, key=key))
+        raise CellError(Msg("value.unknown_indicator", "unknown indicator {key!r}", key=key))
 
 
 def catalog(org: Org) -> Catalog:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from scoring.model import MetricRow, Org
 from scoring.periods import Period, PeriodError
+from storage.msg import Msg, msg_of
 from storage.tabular.subjects import TEAM_PREFIX, CellError, catalog, member_lookup, resolve_subject
 
 DEFAULT_ORIGIN = "import"
@@ -21,6 +22,11 @@ Problems = list[tuple[str, str]]
 """(column, reason) of one record."""
 
 Key = tuple[str, str, str, str, str]
+EMPTY = Msg("value.empty", "empty")
+
+
+def not_iso_time(text: str) -> Msg:
+    return Msg("value.not_iso_time", "not an ISO date or time: {text!r}", text=text)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -28,14 +34,21 @@ def parse_decimal(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
+        value = Decimal("NaN")
     if not value.is_finite():
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(Msg("value.not_a_number", "not a number: {text!r}", text=text))
     if abs(value) >= MAX_ABS:
-        raise ValueError(f"too large: {text!r}")
+        raise ValueError(Msg("value.too_large", "too large: {text!r}", text=text))
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ValueError(f"more than {MAX_PLACES} decimal places: {text!r}")
+        raise ValueError(
+            Msg(
+                "value.too_many_places",
+                "more than {places} decimal places: {text!r}",
+                places=MAX_PLACES,
+                text=text,
+            )
+        )
     return value
 
 
@@ -44,7 +57,7 @@ def parse_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not an ISO date or time: {text!r}") from None
+        raise ValueError(not_iso_time(text)) from None
 
 
 def row_key(row: MetricRow) -> Key:
@@ -70,28 +83,34 @@ class MetricValidator:
         try:
             subject = resolve_subject(self.org, self.names, _required(rec, "member"))
         except ValueError as exc:
-            problems.append(("member", str(exc)))
+            problems.append(("member", msg_of(exc)))
         try:
             indicator = _required(rec, "indicator")
             if subject:
                 self.cat.check(indicator, subject.startswith(TEAM_PREFIX))
         except ValueError as exc:
-            problems.append(("indicator", str(exc)))
+            problems.append(("indicator", msg_of(exc)))
         try:
             period = Period.parse(_required(rec, "period"))
         except (ValueError, PeriodError) as exc:
-            problems.append(("period", str(exc)))
+            problems.append(("period", msg_of(exc)))
         try:
             value = parse_decimal(_required(rec, "value"))
             if value < 0 and indicator not in self.cat.negative_ok:
-                raise ValueError(f"negative value {rec['value']} (the indicator allows none)")
+                raise ValueError(
+                    Msg(
+                        "value.negative",
+                        "negative value {value} (the indicator allows none)",
+                        value=rec["value"],
+                    )
+                )
         except ValueError as exc:
-            problems.append(("value", str(exc)))
+            problems.append(("value", msg_of(exc)))
         if rec.get("recorded_at"):
             try:
                 recorded_at = parse_time(rec["recorded_at"])
             except ValueError as exc:
-                problems.append(("recorded_at", str(exc)))
+                problems.append(("recorded_at", msg_of(exc)))
         if problems or period is None or value is None:
             return None, problems
         row = MetricRow(
@@ -108,11 +127,21 @@ class MetricValidator:
 
 
 def duplicate_reason(first: int, what: str = "row") -> str:
-    return f"same member, indicator, period, item and origin as {what} {first}"
+    if what == "item":
+        return Msg(
+            "value.duplicate_item",
+            "same member, indicator, period, item and origin as item {first}",
+            first=first,
+        )
+    return Msg(
+        "value.duplicate_row",
+        "same member, indicator, period, item and origin as row {first}",
+        first=first,
+    )
 
 
 def _required(rec: dict[str, str], column: str) -> str:
     text = rec.get(column, "")
     if not text:
-        raise CellError("empty")
+        raise CellError(EMPTY)
     return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import pickle
 import re
 import string
 from collections.abc import Iterator
@@ -17,10 +19,15 @@ from bot.score_view import COLUMNS, INCENTIVES
 from handlers import i18n
 from handlers.i18n import LOCALES_DIR, format_date, format_money, format_number, t
 from scheduler.jobs import JOBS
+from scoring.periods import Period, PeriodError
+from storage.msg import Msg, msg_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_MODULES = ["bot/cli.py", "bot/cli_locale.py", "bot/jobs_cli.py", "bot/delivery_cli.py"]
 CLI_MODULES += ["bot/score_view.py"]
+PACKAGES = ("bot", "handlers", "scheduler", "scoring", "storage")
+WORDED_TOPICS = ("imports",)
+"""Catalog files holding only the ids of `storage.msg.Msg`s worded in code."""
 CLI_ID = re.compile(r"cli(\.[\w-]+)+")
 CLI_DYNAMIC = {
     "cli.jobs.when.": [f"cli.jobs.when.{name}" for name in JOBS],
@@ -100,6 +107,88 @@ def test_every_cli_message_exists_in_both_catalogs_and_is_used() -> None:
         assert not sorted(used - set(cats[locale])), locale
     unused = {m for m in cats["en"] if m.startswith("cli.")} - used
     assert not sorted(unused)
+
+
+def _worded() -> Iterator[tuple[str, str, str]]:
+    """(where, id, English) of every `Msg(id, English, …)` in our packages; the English is a
+    literal, or a name bound to one on an earlier line of the module."""
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            bound = [
+                (node.lineno, node.targets[0].id, node.value.value)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ]
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                if node.func.id != "Msg":
+                    continue
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                key, english = node.args[0], node.args[1]
+                assert isinstance(key, ast.Constant), where
+                if isinstance(english, ast.Name):
+                    earlier = [
+                        (n, v) for n, name, v in bound if name == english.id and n < node.lineno
+                    ]
+                    assert earlier, where
+                    yield where, str(key.value), max(earlier)[1]
+                else:
+                    assert isinstance(english, ast.Constant), where
+                    yield where, str(key.value), str(english.value)
+
+
+def _topic_ids(topic: str) -> set[str]:
+    with (LOCALES_DIR / "en" / "LC_MESSAGES" / f"{topic}.po").open("rb") as fh:
+        return {str(m.id) for m in read_po(fh) if m.id}
+
+
+def test_every_worded_message_is_in_both_catalogs_in_the_same_words() -> None:
+    cats = i18n.load_catalogs()
+    found = list(_worded())
+    assert len(found) > 60
+    for where, key, english in found:
+        assert cats["en"].get(key) == english, where
+        assert key in cats["zh_CN"], where
+    worded = {key for _, key, _ in found}
+    for topic in WORDED_TOPICS:
+        assert not sorted(_topic_ids(topic) - worded), topic
+
+
+def test_a_msg_is_its_english_text_with_its_id() -> None:
+    msg = Msg("value.not_a_number", "not a number: {text!r}", text="abc")
+    assert msg == "not a number: 'abc'"
+    assert json.dumps({"reason": msg}) == '{"reason": "not a number: \'abc\'"}'
+    again = pickle.loads(pickle.dumps(msg))
+    assert (again, again.key, dict(again.params)) == (msg, msg.key, {"text": "abc"})
+    assert msg_of(ValueError(msg)) is msg
+    assert msg_of(ValueError("plain")) == "plain"
+    with pytest.raises(PeriodError) as caught:
+        Period.parse("2026-13")
+    assert msg_of(caught.value) == str(caught.value)
+    assert i18n.render(msg_of(caught.value), "zh-CN") == "无效的期间 '2026-13'：月份须为 01..12"
+
+
+def test_render_says_a_msg_and_its_parts_in_the_locale() -> None:
+    reason = Msg("value.not_a_number", "not a number: {text!r}", text="abc")
+    line = Msg(
+        "table.problem",
+        "{file}:{row} {column}: {reason}",
+        file="m.csv",
+        row=2,
+        column="value",
+        reason=reason,
+    )
+    assert i18n.render(line, "zh-CN") == "m.csv:2 value：不是数字：'abc'"
+    assert i18n.render(line, ["fr", "zh_CN"]) == "m.csv:2 value：不是数字：'abc'"
+    assert i18n.render(line, "en") == "m.csv:2 value: not a number: 'abc'"
+    assert type(i18n.render(line, "en")) is str
+    assert i18n.render(Msg("no.such.id", "as {it} is", it="worded"), "zh-CN") == "as worded is"
+    assert i18n.render("plain text", "zh-CN") == "plain text"
 
 
 def test_translate_with_params_and_locale_fallback() -> None:

@@ -165,3 +165,192 @@ def test_link_and_serve(run: Run) -> None:
     serve = run("zh-CN", "serve")
     assert (serve.exit_code, serve.stderr) == (1, "serve 需要设置 PERFBOT_SECRET_KEY\n")
     assert run("en", "serve").stderr == "PERFBOT_SECRET_KEY is required by serve\n"
+
+
+def refused(run: Run, locale: str, *args: str) -> list[str]:
+    """The stderr lines of a run that must end with status 1 (a user error)."""
+    result = run(locale, *args)
+    assert result.exit_code == 1, result.output
+    return result.stderr.splitlines()
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_org_import_results(run: Run) -> None:
+    org = str(WORKED / "org.yaml")
+    assert run("zh-CN", "org", "import", org, "--dry-run").stdout == (
+        "org.yaml 校验通过：1 个团队、5 名成员、1 个模板（试运行，未写入任何数据）\n"
+    )
+    created = run("zh-CN", "org", "import", org).stdout
+    assert created.startswith("org.yaml：已创建（1 个团队、5 名成员、1 个模板）；bonus_points +1")
+    assert run("zh-CN", "org", "import", org).stdout == (
+        "org.yaml：没有变化，无需处理（1 个团队、5 名成员、1 个模板）\n"
+    )
+    assert run("en", "org", "import", org).stdout == (
+        "org.yaml: unchanged, nothing to do (1 teams, 5 members, 1 templates)\n"
+    )
+
+
+def test_metrics_import_results_errors_and_warnings(run: Run, tmp_path: Path) -> None:
+    before = run("zh-CN", "metrics", "import", str(WORKED / "metrics.csv"))
+    assert (before.exit_code, before.stderr) == (
+        1,
+        "尚未导入组织配置：请先运行 `perfbot org import FILE.yaml`\n",
+    )
+    load_worked(run)
+    again = run("zh-CN", "metrics", "import", str(WORKED / "metrics.csv"))
+    assert again.stdout.startswith("metrics.csv：13 行：新增 0，替换 0，未变 13（批次 ")
+    bad = write(
+        tmp_path,
+        "bad.csv",
+        "member,indicator,period,value\n"
+        "mei,private_gmv,2026-Q5,abc\n"
+        "nobody,private_gmv,2026-13,-1\n"
+        "team:growth,private_gmv,2026-08,1\n",
+    )
+    assert refused(run, "zh-CN", "metrics", "import", bad) == [
+        "bad.csv:2 period：无效的期间 '2026-Q5'：应为 YYYY-MM-DD、YYYY-MM、YYYY-Qn 或 YYYY",
+        "bad.csv:2 value：不是数字：'abc'",
+        "bad.csv:3 member：未知成员 'nobody'",
+        "bad.csv:3 period：无效的期间 '2026-13'：月份须为 01..12",
+        "bad.csv:3 value：负值 -1（该指标不允许负值）",
+        "bad.csv:4 indicator：'private_gmv' 是成员指标：请填写成员，而不是团队",
+    ]
+    en = run("en", "metrics", "import", bad)
+    assert en.stderr.splitlines()[0] == (
+        "bad.csv:2 period: bad period '2026-Q5': expected YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY"
+    )
+    assert "bad.csv:4 indicator: 'private_gmv' is a member metric: name a member, not a team" in (
+        en.stderr
+    )
+    header = write(tmp_path, "cols.csv", "member,indicator,period\n")
+    assert run("zh-CN", "metrics", "import", header).stderr == "cols.csv:1 value：缺少此列\n"
+    mixed = write(
+        tmp_path,
+        "mixed.csv",
+        "member,indicator,period,value\n"
+        "mei,content_exposure,2026-07,5\n"
+        "mei,content_exposure,2026-Q3,9\n",
+    )
+    warned = run("zh-CN", "metrics", "import", mixed, "--dry-run")
+    assert warned.exit_code == 0, warned.output
+    assert warned.stderr == (
+        "警告：mixed.csv:2 period：mei content_exposure 同时有 2026-07 和 2026-Q3"
+        "（第 3 行）的数据；两者都会计入\n"
+    )
+    assert warned.stdout == "mixed.csv 校验通过：2 行（试运行，未写入任何数据）\n"
+    assert run("en", "metrics", "import", mixed, "--dry-run").stderr.startswith(
+        "warning: mixed.csv:2 period: mei content_exposure has rows for both 2026-07 and 2026-Q3"
+    )
+
+
+def test_frozen_period_in_both_languages(run: Run, tmp_path: Path, db_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from storage.db import make_engine, session_scope
+    from storage.tables import ScoreSnapshot
+
+    load_worked(run)
+    with session_scope(make_engine(db_url)) as s:
+        s.add(
+            ScoreSnapshot(
+                period="2026-Q3", member_id="mei", as_of=datetime(2026, 10, 8, tzinfo=UTC)
+            )
+        )
+    late = write(tmp_path, "late.csv", "member,indicator,period,value\nmei,private_gmv,2026-09,1\n")
+    assert run("zh-CN", "metrics", "import", late).stderr == (
+        "late.csv：期间 2026-Q3 已被周期结算（cycle-close）冻结；"
+        "如需修改，请加 --reopen 重新运行（会记入审计）\n"
+    )
+    assert run("en", "metrics", "import", late).stderr == (
+        "late.csv: period 2026-Q3 is frozen by cycle-close; "
+        "re-run with --reopen to change it (audited)\n"
+    )
+
+
+def test_reviews_import(run: Run, tmp_path: Path) -> None:
+    load_worked(run)
+    bad = write(
+        tmp_path,
+        "reviews.csv",
+        "cycle,rater,ratee,criterion,value\n2026-08,mei,mei,charisma,9\n",
+    )
+    assert refused(run, "zh-CN", "reviews", "import", bad) == [
+        "reviews.csv:2 cycle：评估周期须为季度（如 2026-Q3），实际为 '2026-08'",
+        "reviews.csv:2 ratee：不允许自评",
+        "reviews.csv:2 criterion：未知的评价项 'charisma'",
+        "reviews.csv:2 value：须为 1 到 5 的整数，实际为 '9'",
+    ]
+    assert run("en", "reviews", "import", bad).stderr.splitlines()[1] == (
+        "reviews.csv:2 ratee: a self-rating is not allowed"
+    )
+    done = run("zh-CN", "reviews", "import", str(WORKED / "reviews.csv"), "--dry-run")
+    assert done.stdout == "reviews.csv 校验通过：6 条评分（试运行）\n"
+
+
+def test_leads_import(run: Run, tmp_path: Path) -> None:
+    load_worked(run)
+    good = write(
+        tmp_path,
+        "leads.csv",
+        "lead_id,member,created_at,handed_over_at\nC1,mei,2026-08-01 09:00,2026-08-01 10:00\n",
+    )
+    done = run("zh-CN", "leads", "import", good)
+    assert done.stdout.startswith("leads.csv：1 条线索：新增 1，变更 0，未变 0（批次 ")
+    assert run("en", "leads", "import", good).stdout.startswith(
+        "leads.csv: 1 leads: 0 new, 0 changed, 1 unchanged (batch "
+    )
+    bad = write(
+        tmp_path,
+        "bad.csv",
+        "lead_id,member,created_at,handed_over_at\nC2,nobody,soon,2026-08-01\n"
+        "C3,mei,2026-08-02,2026-08-01\n",
+    )
+    assert refused(run, "zh-CN", "leads", "import", bad) == [
+        "bad.csv:2 member：未知成员 'nobody'",
+        "bad.csv:2 created_at：不是 ISO 格式的日期或时间：'soon'",
+        "bad.csv:3 handed_over_at：早于 created_at",
+    ]
+    assert "bad.csv:3 handed_over_at: before created_at" in run("en", "leads", "import", bad).stderr
+
+
+def test_score_argument_errors(run: Run) -> None:
+    load_worked(run)
+    zh = run("zh-CN", "score", "--period", "2026-08-01")
+    assert (zh.exit_code, zh.stderr) == (1, "--period：报告只针对月、季度或年\n")
+    zh = run("zh-CN", "score", "--period", "2026-Q3", "--member", "nobody")
+    assert zh.stderr == "--member：未知成员 'nobody'\n"
+    assert run("en", "score", "--period", "2026-Q3", "--member", "nobody").stderr == (
+        "--member: unknown member 'nobody'\n"
+    )
+    files = ("--config", str(WORKED / "org.yaml"), "--metrics", "nope.csv")
+    missing = run("zh-CN", "score", "--period", "2026-Q3", *files)
+    assert (missing.exit_code, missing.stderr.split("：")[:2]) == (
+        1,
+        ["nope.csv:1 file", "无法读取"],
+    )
+
+
+def test_demo_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "demo.db")
+    zh = CliRunner().invoke(
+        app, ["demo", "--db", db, "--no-serve"], env={"PERFBOT_LOCALE": "zh-CN"}
+    )
+    assert zh.exit_code == 0, zh.output
+    lines = zh.stdout.splitlines()
+    assert lines[0].startswith("已载入演示组织（")
+    assert "个团队、" in lines[0]
+    assert "条评分：新增" in lines[0]
+    assert lines[1:] == [
+        "健康检查：http://127.0.0.1:8000/healthz",
+        "API 文档：http://127.0.0.1:8000/docs",
+        "体验场：  http://127.0.0.1:8000/playground",
+    ]
+    en = CliRunner().invoke(app, ["demo", "--db", db, "--no-serve"], env={"PERFBOT_LOCALE": "en"})
+    assert en.stdout.splitlines()[0].startswith("demo org loaded for ")
+    assert en.stdout.splitlines()[1] == "health:     http://127.0.0.1:8000/healthz"
