@@ -241,11 +241,12 @@ class BatchWriter:
         """All current jobs: one claim statement, then one statement per write type."""
         if not current:
             return
-        claimed = claim_deliveries(conn, (j.delivery for _, j in current))
+        keys = [job.delivery for _, job in current]
+        claimed = claim_deliveries(conn, keys)
         winners: list[FastJob] = []
-        for n, job in current:
-            if job.delivery in claimed:
-                claimed.discard(job.delivery)  # a second copy in this batch is a retry
+        for (n, job), key in zip(current, keys, strict=True):
+            if key in claimed:
+                claimed.discard(key)  # a second copy in this batch is a retry
                 winners.append(job)
                 out[n] = job.replies
             else:

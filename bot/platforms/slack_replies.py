@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -62,18 +63,27 @@ def as_card(reply: c.Reply) -> c.Card | None:
 
 def view_from_cards(cards: Sequence[c.Card], view_type: str = "modal") -> dict[str, Any]:
     """Cards → a modal or Home tab view (Slack allows 100 blocks in a view)."""
-    blocks = [b for card in cards for page in render_pages(card) for b in page]
+    blocks: list[dict[str, Any]] = []
+    title = None
+    for card in cards:
+        for page in render_pages(card):
+            blocks += page
+        title = title or card.title
     if len(blocks) > MAX_VIEW_BLOCKS:
         log.warning("view of %d blocks shortened to %d", len(blocks), MAX_VIEW_BLOCKS)
         blocks = blocks[:MAX_VIEW_BLOCKS]
-    title = next((card.title for card in cards if card.title), None) or APP_NAME
     # The dicts `View(...).to_dict()` gives, built directly: the blocks are already Block
     # Kit dicts, and re-validating them through the models cost more than the whole event.
     if view_type == "home":
         return {"type": "home", "blocks": blocks}
-    text = clip(plain(title), MAX_VIEW_TITLE)
-    return {"type": "modal", "title": {"type": "plain_text", "text": text, "emoji": True},
-            "blocks": blocks}  # fmt: skip
+    # a copy: the cached title must not be shared by views someone might change
+    return {"type": "modal", "title": dict(_modal_title(title or APP_NAME)), "blocks": blocks}
+
+
+@lru_cache(maxsize=256)
+def _modal_title(title: str) -> dict[str, Any]:
+    """A modal's title object; titles repeat (most views are titled "perfbot")."""
+    return {"type": "plain_text", "text": clip(plain(title), MAX_VIEW_TITLE), "emoji": True}
 
 
 async def _dm_channel(client: AsyncWebClient, user_id: str) -> str:
@@ -176,16 +186,22 @@ async def answer_action(
 
 async def answer_view(replies: Sequence[c.Reply], ack: Ack) -> None:
     """A modal submission: errors keep it open, a new form or cards replace it, else close."""
-    errors = [r for r in replies if isinstance(r, c.FormErrors)]
+    errors: dict[str, str] = {}
+    form: c.Form | None = None
+    cards: list[c.Card] = []
+    for r in replies:  # one pass: every review click comes here
+        if isinstance(r, c.FormErrors):
+            errors.update(r.errors)
+        elif isinstance(r, c.OpenForm):
+            form = form or r.form
+        elif (card := as_card(r)) is not None:
+            cards.append(card)
     if errors:
-        merged = {k: v for e in errors for k, v in e.errors.items()}
-        await ack(response_action="errors", errors=merged)
+        await ack(response_action="errors", errors=errors)
         return
-    form = next((r.form for r in replies if isinstance(r, c.OpenForm)), None)
     if form is not None:
         await ack(response_action="update", view=render_form(form))
         return
-    cards = [card for r in replies if (card := as_card(r)) is not None]
     if cards:
         await ack(response_action="update", view=view_from_cards(cards))
         return

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -101,7 +102,7 @@ def _insert_values(
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         chunk = rows[start : start + ROWS_PER_STATEMENT]
         sql = _values_sql(head, row, tail, placeholder, len(chunk))
-        cursor.execute(sql, [value for r in chunk for value in r])
+        cursor.execute(sql, list(chain.from_iterable(chunk)))
 
 
 @lru_cache(maxsize=256)
@@ -116,12 +117,14 @@ def claim_deliveries(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[t
     if not unique:
         return set()
     at = _binder(conn.dialect, "processed_delivery", "received_at")(utcnow())
-    params = tuple(v for p, d in unique for v in (p, d, at))
+    params: list[Any] = []
+    for platform, delivery in unique:
+        params += (platform, delivery, at)
     sql = _claim_sql(_placeholder(conn), len(unique))
     cursor = driver_cursor(conn)
     try:
         cursor.execute(sql, params)
-        return {(p, d) for p, d in cursor.fetchall()}
+        return set(map(tuple, cursor.fetchall()))
     finally:
         cursor.close()
 
@@ -152,14 +155,13 @@ def save_rating_sets(conn: Connection, sets: Sequence[RatingSet]) -> None:
     by_size: dict[int, list[tuple[Any, ...]]] = {}
     rows: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
     for s in sets:
-        by_size.setdefault(len(s.values), []).append((s.cycle, s.rater_id, s.ratee_id, *s.values))
+        cycle, rater, ratee, comment = s.cycle, s.rater_id, s.ratee_id, s.comment
+        by_size.setdefault(len(s.values), []).append((cycle, rater, ratee, *s.values))
         when = at(s.submitted_at)
         for k, v in s.values.items():
             # one row per key, the later set's (PostgreSQL refuses to upsert a row twice in
             # one statement; row by row, the later one won too)
-            rows[(s.cycle, s.rater_id, s.ratee_id, k)] = (
-                s.cycle, s.rater_id, s.ratee_id, k, v, s.comment, when
-            )  # fmt: skip
+            rows[(cycle, rater, ratee, k)] = (cycle, rater, ratee, k, v, comment, when)
     cursor = driver_cursor(conn)
     try:
         for size, params in by_size.items():
@@ -190,18 +192,21 @@ def insert_audit_lines(conn: Connection, lines: Sequence[AuditLine]) -> None:
             cursor.close()
 
 
-_SCALARS = (str, int, bool, type(None))
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _details(binder: Callable[[Any], Any], details: Mapping[str, Any]) -> Any:
     """The stored form of `details`; flat ones of plain scalars (the hot path's counts)
-    are serialised once per distinct content, keyed with each value's type."""
-    items = tuple((k, type(v), v) for k, v in details.items())
-    if all(t in _SCALARS for _, t, _ in items):
-        return _flat_details(binder, items)
+    are serialised once per distinct content, keyed with each value's type (1 and True
+    are equal keys but different JSON)."""
+    types = tuple(map(type, details.values()))
+    if _SCALARS.issuperset(types):
+        return _flat_details(binder, tuple(details.items()), types)
     return binder(dict(details))
 
 
 @lru_cache(maxsize=256)
-def _flat_details(binder: Callable[[Any], Any], items: tuple[tuple[str, type, Any], ...]) -> Any:
-    return binder({k: v for k, _, v in items})
+def _flat_details(
+    binder: Callable[[Any], Any], items: tuple[tuple[str, Any], ...], _types: tuple[type, ...]
+) -> Any:
+    return binder(dict(items))
