@@ -5,11 +5,13 @@ before anyone knows who will read it. A `Msg` is a `str` — its English text, s
 JSON API and `str` comparisons see exactly what they saw before — that also carries its
 catalog id and parameters, so a front end that knows its reader's language (the CLI) can
 say it in zh-CN through `handlers.i18n.render`. Each id is in both catalogs
-(`handlers/locales/*/LC_MESSAGES/imports.po`), the English one worded exactly as here.
+(`handlers/locales/*/LC_MESSAGES/imports.po`, `orgconfig.po`), the English one worded
+exactly as here — or, for pydantic's own errors (`pydantic_reason`), as pydantic words them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,3 +62,64 @@ def _period(exc: PeriodError) -> str:
     if exc.problem == "day":
         return Msg("period.day", "bad period {text!r}: {detail}", text=exc.text, detail=exc.detail)
     return str(exc)
+
+
+PYDANTIC_KINDS = frozenset(
+    {
+        "bool_parsing",
+        "bool_type",
+        "date_from_datetime_inexact",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "datetime_from_date_parsing",
+        "datetime_parsing",
+        "datetime_type",
+        "decimal_parsing",
+        "decimal_type",
+        "dict_type",
+        "enum",
+        "extra_forbidden",
+        "finite_number",
+        "greater_than",
+        "greater_than_equal",
+        "int_from_float",
+        "int_parsing",
+        "int_type",
+        "less_than",
+        "less_than_equal",
+        "list_type",
+        "literal_error",
+        "missing",
+        "model_attributes_type",
+        "model_type",
+        "string_pattern_mismatch",
+        "string_too_long",
+        "string_too_short",
+        "string_type",
+        "too_long",
+        "too_short",
+        "tuple_type",
+    }
+)
+"""pydantic error types with an id `pydantic.<type>` in the catalogs (the English entry is
+pydantic's own template); any other type is `pydantic.other`."""
+
+_OR = re.compile(r",\s+|\s+or\s+")
+
+
+def pydantic_reason(err: Mapping[str, Any]) -> str:
+    """One pydantic validation error as the English pydantic wrote, with an id: a `Msg` one
+    of our validators raised is kept as it is."""
+    kind = str(err["type"])
+    ctx: Mapping[str, Any] = err.get("ctx") or {}
+    error = ctx.get("error")
+    if kind == "value_error" and isinstance(error, BaseException):
+        return msg_of(error)
+    text = str(err["msg"])
+    if kind not in PYDANTIC_KINDS:
+        return Msg.worded("pydantic.other", text, {"detail": text})
+    params = dict(ctx)
+    if "expected" in params:  # "'a', 'b' or 'c'": the English "or" stays out of translations
+        params["expected"] = ", ".join(_OR.split(str(params["expected"])))
+    return Msg.worded(f"pydantic.{kind}", text, params)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from scoring.periods import Period
+from storage.msg import Msg
 
 Lang = Literal["zh-CN", "en"]
 Locale = Lang
@@ -65,7 +66,9 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r}") from None
+        raise ValueError(
+            Msg("config.unknown_timezone", "unknown timezone {name!r}", name=value)
+        ) from None
     return value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.msg import Msg
+
 Path = tuple[str | int, ...]
 Issue = tuple[Path, str]
 """(field path, message): the path is mapped to a line of the YAML file by the loader."""
@@ -20,6 +22,14 @@ def format_path(path: Path) -> str:
     return out or "(root)"
 
 
+def problem_at(filename: str, line: int, path: Path, reason: str) -> str:
+    """`org.yaml:57 templates[0].indicators[2].weight: reason`."""
+    english = "{file}:{line} {field}: {reason}"
+    return Msg(
+        "config.problem", english, file=filename, line=line, field=format_path(path), reason=reason
+    )
+
+
 class ConfigError(Exception):
     """The org config is refused; `errors` lists every problem as `file:line path: message`."""
 
@@ -32,5 +42,10 @@ class SemanticError(ConfigError):
     """Cross-field problems found after every field parsed (sums, references, duplicates)."""
 
     def __init__(self, issues: list[Issue]) -> None:
-        super().__init__([f"{format_path(p)}: {m}" for p, m in issues])
+        super().__init__(
+            [
+                Msg("config.field", "{field}: {reason}", field=format_path(p), reason=m)
+                for p, m in issues
+            ]
+        )
         self.issues = issues

@@ -7,15 +7,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from storage.orgconfig.errors import ConfigError, Issue, Path, SemanticError, format_path
+from storage.msg import Msg, pydantic_reason
+from storage.orgconfig.errors import ConfigError, Issue, Path, SemanticError, problem_at
 from storage.orgconfig.models import OrgConfig
 from storage.orgconfig.yamltree import parse_yaml
 
 MESSAGES = {
-    "extra_forbidden": "unknown key",
-    "missing": "required",
-    "string_pattern_mismatch": "expected a time as HH:MM",
+    "extra_forbidden": Msg("config.unknown_key", "unknown key"),
+    "missing": Msg("config.required", "required"),
+    "string_pattern_mismatch": Msg("config.not_a_clock_time", "expected a time as HH:MM"),
 }
+"""Our wording of the pydantic errors an org.yaml most often has (others: pydantic's)."""
+NUMBER_TYPES = ("decimal_parsing", "decimal_type", "int_parsing", "int_type")
 
 
 def load_org_file(path: str | FsPath) -> OrgConfig:
@@ -23,14 +26,16 @@ def load_org_file(path: str | FsPath) -> OrgConfig:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{p.name}:1 (file): cannot read: {exc}"]) from None
+        english = "{file}:1 (file): cannot read: {detail}"
+        raise ConfigError([Msg("config.unreadable", english, file=p.name, detail=exc)]) from None
     return load_org_text(text, p.name)
 
 
 def load_org_text(text: str, filename: str) -> OrgConfig:
     data, lines = parse_yaml(text, filename)
     if not isinstance(data, dict):
-        raise ConfigError([f"{filename}:1 (root): expected a mapping with org, teams, members…"])
+        english = "{file}:1 (root): expected a mapping with org, teams, members…"
+        raise ConfigError([Msg("config.not_a_mapping", english, file=filename)])
     try:
         return OrgConfig.model_validate(data)
     except SemanticError as exc:
@@ -42,10 +47,11 @@ def load_org_text(text: str, filename: str) -> OrgConfig:
 
 def _issue(data: Any, err: Any) -> Issue:
     loc: tuple[str | int, ...] = tuple(err["loc"])
-    if err["type"] in ("decimal_parsing", "decimal_type", "int_parsing", "int_type"):
-        message = f"not a number: {err['input']!r}"
+    message: str
+    if err["type"] in NUMBER_TYPES:
+        message = Msg("config.not_a_number", "not a number: {input!r}", input=err["input"])
     else:
-        message = MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
+        message = MESSAGES.get(err["type"]) or pydantic_reason(err)
     return _clean_loc(data, loc), message
 
 
@@ -74,4 +80,4 @@ def _format(filename: str, lines: dict[Path, int], path: Path, message: str) -> 
             break
     else:
         line = 1
-    return f"{filename}:{line} {format_path(path)}: {message}"
+    return problem_at(filename, line, path, message)

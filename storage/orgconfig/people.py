@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from storage.msg import Msg
 from storage.orgconfig._base import (
     Aggregate,
     IndicatorPeriod,
@@ -63,7 +64,9 @@ class WecomChannel(Model):
     @model_validator(mode="after")
     def _exactly_one(self) -> WecomChannel:
         if (self.chat_id is None) == (self.webhook_key is None):
-            raise ValueError("give exactly one of chat_id or webhook_key")
+            raise ValueError(
+                Msg("config.chat_or_webhook", "give exactly one of chat_id or webhook_key")
+            )
         return self
 
 
@@ -126,7 +129,7 @@ class LeaveConfig(Model):
     @model_validator(mode="after")
     def _ordered(self) -> LeaveConfig:
         if self.end < self.start:
-            raise ValueError("leave ends before it starts")
+            raise ValueError(Msg("config.leave_reversed", "leave ends before it starts"))
         return self
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scoring.periods import KIND_ORDER, Period
-from storage.orgconfig._checks import check_steps, check_target, num
+from storage.msg import Msg
+from storage.orgconfig._checks import (
+    check_steps,
+    check_target,
+    num,
+    unknown_indicator,
+    unknown_member,
+    unknown_team,
+)
 from storage.orgconfig.errors import Issue, Path
 
 if TYPE_CHECKING:
@@ -20,7 +28,7 @@ def check_records(cfg: OrgConfig) -> list[Issue]:
     ids = {m.id for m in cfg.members}
     for i, bp in enumerate(cfg.bonus_points):
         if bp.member not in ids:
-            out.append((("bonus_points", i, "member"), f"unknown member {bp.member!r}"))
+            out.append((("bonus_points", i, "member"), unknown_member(bp.member)))
     return out
 
 
@@ -37,25 +45,31 @@ def _check_incentives(cfg: OrgConfig) -> list[Issue]:
     if inc.commission is not None:
         base: Path = ("incentives", "commission")
         if inc.commission.indicator not in known:
-            out.append(((*base, "indicator"), f"unknown indicator {inc.commission.indicator!r}"))
+            out.append(((*base, "indicator"), unknown_indicator(inc.commission.indicator)))
         brackets = inc.commission.brackets
         for k, br in enumerate(brackets):
             last = k == len(brackets) - 1
             if (br.upto is None) != last:
-                msg = "only the last bracket has upto: null" if not last else "needs upto: null"
+                if last:
+                    msg = Msg("config.last_bracket_open", "needs upto: null")
+                else:
+                    msg = Msg("config.bracket_open_early", "only the last bracket has upto: null")
                 out.append(((*base, "brackets", k, "upto"), msg))
             prev = brackets[k - 1].upto if k else None
             if br.upto is not None and prev is not None and br.upto <= prev:
-                msg = f"upto must increase: {num(br.upto)} after {num(prev)}"
+                english = "upto must increase: {upto} after {previous}"
+                msg = Msg(
+                    "config.upto_not_increasing", english, upto=num(br.upto), previous=num(prev)
+                )
                 out.append(((*base, "brackets", k, "upto"), msg))
     otb = inc.over_target_bonus
     if otb is not None and otb.indicator not in known:
         path: Path = ("incentives", "over_target_bonus", "indicator")
-        out.append((path, f"unknown indicator {otb.indicator!r}"))
+        out.append((path, unknown_indicator(otb.indicator)))
     hit = inc.awards.content_hit
     if hit is not None and hit.metric not in known:
         out.append(
-            (("incentives", "awards", "content_hit", "metric"), f"unknown indicator {hit.metric!r}")
+            (("incentives", "awards", "content_hit", "metric"), unknown_indicator(hit.metric))
         )
     return out
 
@@ -77,38 +91,43 @@ def _find_indicator(cfg: OrgConfig, cal: CalibrationConfig, key: str) -> Indicat
 def _check_calibration(cfg: OrgConfig, cal: CalibrationConfig, base: Path) -> list[Issue]:
     out: list[Issue] = []
     if (cal.member is None) == (cal.team is None):
-        out.append((base, "give exactly one of member or team"))
+        out.append((base, Msg("config.member_or_team", "give exactly one of member or team")))
     if cal.member is not None and cal.member not in {m.id for m in cfg.members}:
-        out.append(((*base, "member"), f"unknown member {cal.member!r}"))
+        out.append(((*base, "member"), unknown_member(cal.member)))
     if cal.team is not None and cal.team not in {t.key for t in cfg.teams}:
-        out.append(((*base, "team"), f"unknown team {cal.team!r}"))
+        out.append(((*base, "team"), unknown_team(cal.team)))
     if cal.type == "retarget":
         field, key = "indicator", cal.indicator
         if (cal.coefficient is None) == (cal.new_target is None):
-            out.append((base, "a retarget needs exactly one of coefficient or new_target"))
+            english = "a retarget needs exactly one of coefficient or new_target"
+            out.append((base, Msg("config.retarget_needs_one", english)))
         if cal.swap_from is not None or cal.swap_to is not None:
-            out.append((base, "from/to belong to type: swap"))
+            out.append((base, Msg("config.from_to_need_swap", "from/to belong to type: swap")))
     else:
         field, key = "from", cal.swap_from
         if cal.swap_to is None:
-            out.append((base, "a swap needs to: {key, period, …}"))
+            out.append((base, Msg("config.swap_needs_to", "a swap needs to: {{key, period, …}}")))
         if cal.indicator is not None or cal.coefficient is not None or cal.new_target is not None:
-            out.append((base, "indicator/coefficient/new_target belong to type: retarget"))
+            english = "indicator/coefficient/new_target belong to type: retarget"
+            out.append((base, Msg("config.retarget_fields", english)))
     if key is None:
-        out.append((base, f"a {cal.type} needs {field}"))
+        english = "a {kind} needs {field}"
+        out.append((base, Msg("config.needs_field", english, kind=cal.type, field=field)))
         return out
     ind = _find_indicator(cfg, cal, key)
     if ind is None:
-        out.append(((*base, field), f"unknown indicator {key!r}"))
+        out.append(((*base, field), unknown_indicator(key)))
         return out
     kind = Period.parse(cal.period).kind
     if KIND_ORDER[kind] < KIND_ORDER[ind.period]:
-        msg = f"period {cal.period} is shorter than the {ind.period} period of indicator {key!r}"
+        english = "period {period} is shorter than the {kind} period of indicator {key!r}"
+        msg = Msg("config.period_too_short", english, period=cal.period, kind=ind.period, key=key)
         out.append(((*base, "period"), msg))
     to = cal.swap_to
     if to is not None and cal.type == "swap":
         if to.period != ind.period:
-            msg = f"a swap keeps the period kind: {key!r} is {ind.period}, 'to' is {to.period}"
+            english = "a swap keeps the period kind: {key!r} is {kind}, 'to' is {to}"
+            msg = Msg("config.swap_period_kind", english, key=key, kind=ind.period, to=to.period)
             out.append(((*base, "to", "period"), msg))
         out += check_target(to.target, to.rule, (*base, "to", "target"))
         out += check_steps(to.steps, to.rule, (*base, "to", "steps"))

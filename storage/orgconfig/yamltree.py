@@ -15,7 +15,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from storage.orgconfig.errors import ConfigError, Path
+from storage.msg import Msg
+from storage.orgconfig.errors import ConfigError, Path, problem_at
 
 TAG = "tag:yaml.org,2002:"
 SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
@@ -28,10 +29,7 @@ class _Tree:
         self.errors: list[str] = []
 
     def error(self, node: Node, path: Path, message: str) -> None:
-        from storage.orgconfig.errors import format_path
-
-        line = node.start_mark.line + 1
-        self.errors.append(f"{self.filename}:{line} {format_path(path)}: {message}")
+        self.errors.append(problem_at(self.filename, node.start_mark.line + 1, path, message))
 
     def build(self, node: Node, path: Path) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -41,18 +39,19 @@ class _Tree:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
-        self.error(node, path, "unsupported YAML node")  # pragma: no cover - aliases resolve
+        unsupported = Msg("config.unsupported_node", "unsupported YAML node")
+        self.error(node, path, unsupported)  # pragma: no cover - aliases resolve
         return None
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, path, "keys must be plain text")
+                self.error(key_node, path, Msg("config.key_not_text", "keys must be plain text"))
                 continue
             key = str(key_node.value)
             if key in out:
-                self.error(key_node, (*path, key), "duplicate key")
+                self.error(key_node, (*path, key), Msg("config.duplicate_key", "duplicate key"))
                 continue
             self.lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, (*path, key))
@@ -67,7 +66,8 @@ class _Tree:
         try:
             return _convert(kind, text)
         except (ValueError, InvalidOperation):
-            self.error(node, path, f"cannot read {text!r} as {kind}")
+            english = "cannot read {text!r} as {kind}"
+            self.error(node, path, Msg("config.bad_scalar", english, text=text, kind=kind))
             return text
 
 
@@ -97,9 +97,15 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError([f"{filename}:{line} (syntax): {problem}"]) from None
+        english = "{file}:{line} (syntax): {problem}"
+        raise ConfigError(
+            [Msg("config.syntax", english, file=filename, line=line, problem=problem)]
+        ) from None
     except YAMLError as exc:
-        raise ConfigError([f"{filename}:1 (syntax): {exc}"]) from None
+        english = "{file}:{line} (syntax): {problem}"
+        raise ConfigError(
+            [Msg("config.syntax", english, file=filename, line=1, problem=exc)]
+        ) from None
     tree = _Tree(filename)
     data = None if node is None else tree.build(node, ())
     if tree.errors:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from storage.msg import Msg
+from storage.msg import Msg, pydantic_reason
 from storage.tabular.errors import TableError
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
@@ -43,7 +43,9 @@ class MemberSpec(Spec):
     @model_validator(mode="after")
     def _one_source(self) -> MemberSpec:
         if (self.column is None) == (self.constant is None):
-            raise ValueError("give exactly one of column and constant")
+            raise ValueError(
+                Msg("profile.column_or_constant", "give exactly one of column and constant")
+            )
         return self
 
 
@@ -86,7 +88,7 @@ class FilterSpec(Spec):
     @model_validator(mode="after")
     def _some_rule(self) -> FilterSpec:
         if self.in_ is None and self.not_in is None:
-            raise ValueError("give in or not_in")
+            raise ValueError(Msg("profile.in_or_not_in", "give in or not_in"))
         return self
 
     def keeps(self, cell: str) -> bool:
@@ -145,10 +147,10 @@ def load_profile(name: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise TableError(
-            [
-                f"{path.name}: {'.'.join(str(p) for p in e['loc']) or '(root)'}: "
-                f"{str(e['msg']).removeprefix('Value error, ')}"
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
+        raise TableError([_problem(path, e) for e in exc.errors(include_url=False)]) from None
+
+
+def _problem(path: Path, err: Any) -> str:
+    field = ".".join(str(p) for p in err["loc"]) or "(root)"
+    english = "{file}: {field}: {reason}"
+    return Msg("profile.problem", english, file=path.name, field=field, reason=pydantic_reason(err))

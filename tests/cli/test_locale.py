@@ -354,3 +354,79 @@ def test_demo_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     en = CliRunner().invoke(app, ["demo", "--db", db, "--no-serve"], env={"PERFBOT_LOCALE": "en"})
     assert en.stdout.splitlines()[0].startswith("demo org loaded for ")
     assert en.stdout.splitlines()[1] == "health:     http://127.0.0.1:8000/healthz"
+
+
+EXAMPLE = (SHARED / "examples" / "org.yaml").read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, name: str, *edits: tuple[str, str]) -> str:
+    text = EXAMPLE
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return write(tmp_path, name, text)
+
+
+def test_org_config_problems(run: Run, tmp_path: Path) -> None:
+    fields = broken(
+        tmp_path,
+        "fields.yaml",
+        ("timezone: Asia/Shanghai", "timezone: Mars/Base"),
+        ("  bonus_cap: 10 ", "  colour: blue\n  bonus_cap: 10 "),
+        ("period: month", "period: fortnight"),
+    )
+    assert refused(run, "zh-CN", "org", "import", fields, "--dry-run") == [
+        "fields.yaml:7 org.timezone：未知时区 'Mars/Base'",
+        "fields.yaml:10 org.colour：未知的键",
+        "fields.yaml:98 templates[0].indicators[2].period：应为以下之一：'month', 'quarter', 'year'",
+    ]
+    assert refused(run, "en", "org", "import", fields, "--dry-run") == [
+        "fields.yaml:7 org.timezone: unknown timezone 'Mars/Base'",
+        "fields.yaml:10 org.colour: unknown key",
+        "fields.yaml:98 templates[0].indicators[2].period: Input should be 'month', 'quarter' or 'year'",
+    ]
+    sums = broken(
+        tmp_path,
+        "sums.yaml",
+        (
+            "weight: 20, period: month, aggregate: sum, target: 12",
+            "weight: 10, period: month, aggregate: sum, target: 12",
+        ),
+        ("    manager: wang.fang\n    channels", "    manager: nobody\n    channels"),
+        ("target: 200000, unit: CNY}", "target: -5, unit: CNY}"),
+        ("{id: zhou.min,", "{id: zhao.lei,"),
+    )
+    assert refused(run, "zh-CN", "org", "import", sums) == [
+        "sums.yaml:77 members[5].id：重复的成员 id 'zhao.lei'",
+        "sums.yaml:14 org.approvers.marketing[1]：未知成员 'zhou.min'",
+        "sums.yaml:25 teams[0].manager：未知成员 'nobody'",
+        "sums.yaml:96 templates[0].indicators[1].target：规则 'linear' 的 target 须大于 0，实际为 -5",
+        "sums.yaml:97 templates[0].indicators[2].weight：维度 'process' 的权重之和为 90，应为 100",
+    ]
+    assert refused(run, "en", "org", "import", sums)[4] == (
+        "sums.yaml:97 templates[0].indicators[2].weight: dimension 'process' weights sum to 90, expected 100"
+    )
+    syntax = broken(tmp_path, "syntax.yaml", ("org:\n", "org: [\n"))
+    [line] = refused(run, "zh-CN", "org", "import", syntax)
+    assert line.startswith("syntax.yaml:7 (syntax)：YAML 语法错误：")
+
+
+def test_profile_problems(run: Run, tmp_path: Path) -> None:
+    load_worked(run)
+    profile = write(
+        tmp_path,
+        "mine.yaml",
+        "name: x\nmember: {colour: 1}\nperiod: {column: d, kind: week}\nvalues: []\n",
+    )
+    metrics = str(WORKED / "metrics.csv")
+    assert refused(run, "zh-CN", "metrics", "import", metrics, "--profile", profile) == [
+        "mine.yaml：member.colour：不允许额外的字段",
+        "mine.yaml：period.kind：应为以下之一：'day', 'month', 'as_is'",
+        "mine.yaml：values：至少需要 1 项，实际为 0 项",
+    ]
+    assert refused(run, "en", "metrics", "import", metrics, "--profile", profile)[0] == (
+        "mine.yaml: member.colour: Extra inputs are not permitted"
+    )
+    assert refused(run, "zh-CN", "metrics", "import", metrics, "--profile", "nope") == [
+        "nope.yaml：未知的导入配置 'nope'（内置：crm_opportunity, douyin_content, wecom_group_stats）"
+    ]
