@@ -17,7 +17,7 @@ zh-CN whenever the config does not name one: an operator's terminal says more ab
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.console import err, out
-from handlers.i18n import normalize_locale, render, resolve_locale, t
+from handlers.i18n import catalogs, normalize_locale, render, resolve_locale, t
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 SHELL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+TYPER_OPTIONS = ("install_completion", "show_completion")
+"""Options typer adds by itself: their help, like `--help`'s and the panel titles, is
+typer's and click's own English."""
 
 
 def shell_locale(environ: Mapping[str, str]) -> str | None:
@@ -127,8 +130,31 @@ def open_store(settings: Settings | None = None) -> Engine:
     return engine
 
 
+def help_texts(command: Any, key: str = "cli.help") -> Iterator[tuple[str, Any, str]]:
+    """(message id, object, English) of every help text we wrote in a command tree: the
+    command's (`cli.help.org.import`), its options' and arguments' (`….dry_run`), then its
+    sub-commands'. typer reads them at import, in English."""
+    if command.help:
+        yield key, command, command.help
+    for param in command.params:
+        if getattr(param, "help", None) and param.name not in TYPER_OPTIONS:
+            yield f"{key}.{param.name}", param, param.help
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from help_texts(sub, f"{key}.{name}")
+
+
+def localize_help(command: Any, locale: str) -> None:
+    """Put the catalog's `cli.help.*` texts of `locale` in place of the ones typer read (the
+    English entries are those texts word for word, so a tree used twice is right both times)."""
+    translated = catalogs().get(locale, {})
+    for msgid, owner, _english in list(help_texts(command)):
+        if msgid in translated:
+            owner.help = translated[msgid]
+
+
 class LocalizedGroup(typer.core.TyperGroup):
-    """The root command: starts the voice of each run, which every command then uses."""
+    """The root command: starts the voice of each run, which every command then uses, and
+    says `--help` in its language."""
 
     def main(
         self,
@@ -139,7 +165,9 @@ class LocalizedGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        token = _VOICE.set(start_voice())
+        spoken = start_voice()
+        localize_help(self, spoken.locale)
+        token = _VOICE.set(spoken)
         try:
             return super().main(
                 args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra

@@ -13,8 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer.main
 from babel.messages.pofile import read_po
 
+from bot.cli import app
+from bot.cli_locale import help_texts
 from bot.score_view import COLUMNS, INCENTIVES
 from handlers import i18n
 from handlers.i18n import LOCALES_DIR, format_date, format_money, format_number, t
@@ -105,9 +108,18 @@ def _cli_ids() -> Iterator[str]:
                     yield from CLI_DYNAMIC[head]
 
 
+def test_every_help_text_is_in_both_catalogs_word_for_word() -> None:
+    cats = i18n.load_catalogs()
+    found = list(help_texts(typer.main.get_command(app)))
+    assert len(found) > 40
+    for msgid, _owner, english in found:
+        assert cats["en"].get(msgid) == english, msgid
+        assert msgid in cats["zh_CN"], msgid
+
+
 def test_every_cli_message_exists_in_both_catalogs_and_is_used() -> None:
     cats = i18n.load_catalogs()
-    used = set(_cli_ids())
+    used = set(_cli_ids()) | {msgid for msgid, _, _ in help_texts(typer.main.get_command(app))}
     assert len(used) > 40
     for locale in ("en", "zh_CN"):
         assert not sorted(used - set(cats[locale])), locale

@@ -430,3 +430,30 @@ def test_profile_problems(run: Run, tmp_path: Path) -> None:
     assert refused(run, "zh-CN", "metrics", "import", metrics, "--profile", "nope") == [
         "nope.yaml：未知的导入配置 'nope'（内置：crm_opportunity, douyin_content, wecom_group_stats）"
     ]
+
+
+def test_help_in_both_languages(run: Run) -> None:
+    root = run("zh-CN", "--help", LANG="en_US.UTF-8").stdout
+    assert "perfbot：营销团队的绩效管理" in root
+    assert "发件箱：等待中、已发送或已放弃的消息。" in root
+    command = run(None, "metrics", "import", "--help", LANG="zh_CN.UTF-8").stdout
+    assert "载入指标数据；逐行报告所有错误" in command
+    assert "只校验，不写入。" in command
+    assert "允许修改已冻结的期间。" in command
+    english = run("en", "metrics", "import", "--help").stdout
+    assert "Load metric values; every bad row is reported" in english
+    assert "Validate only; write nothing." in english
+    assert "只校验" not in english
+
+
+def test_one_command_tree_run_twice_speaks_each_runs_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer.main
+
+    tree = typer.main.get_command(app)
+    for locale, words in (("zh-CN", "只校验，不写入。"), ("en", "Validate only; write nothing.")):
+        monkeypatch.setenv("PERFBOT_LOCALE", locale)
+        with pytest.raises(SystemExit):
+            tree.main(["org", "import", "--help"], prog_name="perfbot")
+        assert words in capsys.readouterr().out
