@@ -153,7 +153,16 @@ def test_json_output_is_the_same_in_both_languages(run: Run) -> None:
 
 
 def test_link_and_serve(run: Run) -> None:
+    no_org = run("zh-CN", "jobs", "run", "award-detection", "--now", "2026-09-25T10:00")
+    assert (no_org.exit_code, no_org.stderr) == (
+        1,
+        "尚未导入组织配置：请先运行 `perfbot org import FILE.yaml`\n",
+    )
     load_worked(run)
+    assert run("zh-CN", "link", "mei").stderr == "未设置 PERFBOT_SECRET_KEY：看板链接已停用\n"
+    assert run("en", "link", "mei").stderr == (
+        "PERFBOT_SECRET_KEY is not set: dashboard links are disabled\n"
+    )
     keyed = {"PERFBOT_SECRET_KEY": "s3cret"}
     unknown = run("zh-CN", "link", "nobody", **keyed)
     assert (unknown.exit_code, unknown.stderr) == (1, "未知成员 'nobody'\n")
