@@ -12,10 +12,11 @@ Text in `Text`, `Fields` values and `Context` is "markdown-lite": `**bold**`, `_
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, TypeAlias
 
 from handlers.textsplit import split_text
+from scoring.readonly import readonly
 
 ButtonStyle: TypeAlias = Literal["primary", "danger", "default"]
 Option: TypeAlias = tuple[str, str]  # (label, value)
@@ -31,17 +32,17 @@ def _freeze(obj: object, name: str) -> None:
 # --- content blocks -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@readonly
 class Header:
     text: str
 
 
-@dataclass(frozen=True)
+@readonly
 class Text:
     text: str
 
 
-@dataclass(frozen=True)
+@readonly
 class Fields:
     """Label/value pairs shown as a compact grid (scores, dimensions, dates)."""
 
@@ -51,13 +52,13 @@ class Fields:
         _freeze(self, "items")
 
 
-@dataclass(frozen=True)
+@readonly
 class Image:
     url: str
     alt: str
 
 
-@dataclass(frozen=True)
+@readonly
 class ChartLink:
     """A link to a chart or dashboard page; platforms render it as a link button."""
 
@@ -65,12 +66,12 @@ class ChartLink:
     label: str
 
 
-@dataclass(frozen=True)
+@readonly
 class Divider:
     pass
 
 
-@dataclass(frozen=True)
+@readonly
 class Button:
     """A callback button (`url` None) or a link button (`url` set, `action_id` still logged)."""
 
@@ -81,7 +82,7 @@ class Button:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@readonly
 class Select:
     action_id: str
     placeholder: str
@@ -92,7 +93,7 @@ class Select:
         _freeze(self, "options")
 
 
-@dataclass(frozen=True)
+@readonly
 class Actions:
     elements: Sequence[Button | Select]
 
@@ -100,7 +101,7 @@ class Actions:
         _freeze(self, "elements")
 
 
-@dataclass(frozen=True)
+@readonly
 class Context:
     """Small print under a card: provenance, deadlines, 'provisional' notes."""
 
@@ -110,7 +111,7 @@ class Context:
 Block: TypeAlias = Header | Text | Fields | Image | ChartLink | Divider | Actions | Context
 
 
-@dataclass(frozen=True)
+@readonly
 class Card:
     blocks: Sequence[Block]
     title: str | None = None
@@ -123,7 +124,7 @@ class Card:
 # --- forms ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@readonly
 class RatingInput:
     """A 1..scale rating; submitted as the chosen integer in decimal."""
 
@@ -135,7 +136,7 @@ class RatingInput:
     required: bool = True
 
 
-@dataclass(frozen=True)
+@readonly
 class NumberInput:
     input_id: str
     label: str
@@ -148,7 +149,7 @@ class NumberInput:
     decimal: bool = True
 
 
-@dataclass(frozen=True)
+@readonly
 class TextInput:
     input_id: str
     label: str
@@ -159,7 +160,7 @@ class TextInput:
     hint: str | None = None
 
 
-@dataclass(frozen=True)
+@readonly
 class DateInput:
     """A calendar date; submitted as ISO `YYYY-MM-DD`."""
 
@@ -170,7 +171,7 @@ class DateInput:
     hint: str | None = None
 
 
-@dataclass(frozen=True)
+@readonly
 class SelectInput:
     input_id: str
     label: str
@@ -186,7 +187,7 @@ class SelectInput:
 FormInput: TypeAlias = RatingInput | NumberInput | TextInput | DateInput | SelectInput
 
 
-@dataclass(frozen=True)
+@readonly
 class Form:
     """A modal/form. `private_metadata` travels with the submission (≤ 3000 chars on Slack)."""
 
@@ -208,26 +209,26 @@ class Form:
 # --- replies --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@readonly
 class Ephemeral:
     """Visible only to the member who acted (Slack ephemeral; a DM elsewhere)."""
 
     card: Card
 
 
-@dataclass(frozen=True)
+@readonly
 class Respond:
     """A normal reply in the conversation the command came from."""
 
     card: Card
 
 
-@dataclass(frozen=True)
+@readonly
 class OpenForm:
     form: Form
 
 
-@dataclass(frozen=True)
+@readonly
 class FormErrors:
     """Per-input validation messages; the form stays open (Slack) or a toast explains."""
 
@@ -237,20 +238,20 @@ class FormErrors:
 ToastKind: TypeAlias = Literal["info", "success", "warning", "error"]
 
 
-@dataclass(frozen=True)
+@readonly
 class Toast:
     text: str
     kind: ToastKind = "info"
 
 
-@dataclass(frozen=True)
+@readonly
 class UpdateSource:
     """Replace the card the click came from (e.g. 'Saved ✓' instead of the buttons)."""
 
     card: Card
 
 
-@dataclass(frozen=True)
+@readonly
 class Send:
     """An outbox message: `target` is a member id or channel ref, key makes it idempotent."""
 
@@ -267,7 +268,7 @@ Reply: TypeAlias = Ephemeral | Respond | OpenForm | FormErrors | Toast | UpdateS
 EventKind: TypeAlias = Literal["command", "button", "form"]
 
 
-@dataclass(frozen=True)
+@readonly
 class Event:
     """What a member did, stripped of the platform: the only input handlers see."""
 
@@ -284,7 +285,7 @@ class Event:
     """A form's private metadata (what the handler put in `Form.private_metadata`)."""
 
 
-@dataclass(frozen=True)
+@readonly
 class Submission:
     """What a renderer's parser recovers from a click or form payload.
 

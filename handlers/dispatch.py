@@ -10,7 +10,7 @@ together or not at all. What comes back is rendered by the adapter as the respon
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sqlmodel import Session
 
@@ -20,18 +20,16 @@ from handlers.delivery import send_to_member
 from handlers.i18n import resolve_locale, t
 from handlers.routes import Handler, Routes
 from scoring.model import Org
+from scoring.readonly import readonly
 from storage.db import session_scope
 from storage.repo import NoOrgError
 from storage.repo.deliveries import claim_delivery
 from storage.repo.snapshot import snapshot_cache
 
 
-@dataclass(slots=True)
+@readonly
 class Inbound:
-    """What an adapter recovered from a verified request, before identity is known.
-
-    Built once by an adapter and only read after; not frozen, because a frozen init sets
-    each of its ten fields through `object.__setattr__` (≈ 5 × the cost) on every click."""
+    """What an adapter recovered from a verified request, before identity is known."""
 
     platform: str
     user_id: str

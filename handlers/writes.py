@@ -8,15 +8,15 @@ statements are `storage.repo.fastwrites`'s either way, so both paths write the s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from sqlalchemy.engine import Connection
 
+from scoring.readonly import readonly
 from storage.repo.fastwrites import AuditLine, RatingSet, insert_audit_lines, save_rating_sets
 
 
-@dataclass(frozen=True)
+@readonly
 class SaveRatings(RatingSet):
     """Upsert one rater's ratings of one ratee (criteria left out are removed)."""
 
@@ -27,7 +27,7 @@ class SaveRatings(RatingSet):
         save_rating_sets(conn, writes)
 
 
-@dataclass(frozen=True)
+@readonly
 class Audit(AuditLine):
     """An audit line, committed with the change it describes."""
 

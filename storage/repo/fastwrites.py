@@ -10,7 +10,6 @@ so there is one definition of each write.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import chain
@@ -18,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 
+from scoring.readonly import readonly
 from storage.tables import AuditLog, ProcessedDelivery, RatingRecord, UTCDateTime, utcnow
 
 _DELIVERY = ProcessedDelivery.__table__  # type: ignore[attr-defined]
@@ -129,7 +129,7 @@ def claim_deliveries(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[t
         cursor.close()
 
 
-@dataclass(frozen=True)
+@readonly
 class RatingSet:
     """One rater's ratings of one ratee in a cycle, as the form left them."""
 
@@ -171,7 +171,7 @@ def save_rating_sets(conn: Connection, sets: Sequence[RatingSet]) -> None:
         cursor.close()
 
 
-@dataclass(frozen=True)
+@readonly
 class AuditLine:
     actor: str
     action: str
