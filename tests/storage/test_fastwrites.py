@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -59,3 +59,15 @@ def test_sqlite_instants_are_bound_as_sqlalchemy_binds_them(value: datetime) -> 
 def test_sqlite_instant_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="aware"):
         fastwrites._sqlite_instant(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_sqlite_instants_of_one_second_share_its_text_but_not_its_microseconds() -> None:
+    """A burst of instants within one second (the formatted second is reused)."""
+    dialect = sa.create_engine("sqlite://").dialect
+    kind = RatingRecord.__table__.c["submitted_at"].type  # type: ignore[attr-defined]
+    reference = kind.dialect_impl(dialect).bind_processor(dialect)
+    base = datetime(2026, 11, 27, 2, 0, 59, tzinfo=UTC)
+    burst = [base.replace(microsecond=m) for m in (0, 1, 999_999, 500)]
+    burst += [base + timedelta(seconds=1), base.astimezone(timezone(timedelta(hours=8)))]
+    for value in burst + burst:
+        assert fastwrites._sqlite_instant(value) == reference(value)
