@@ -74,11 +74,11 @@ class Voice:
     def err(self, msgid: str, **params: object) -> None:
         err.print(self.say(msgid, **params), markup=False, highlight=False, soft_wrap=True)
 
-    def fail(self, errors: Iterable[str], code: int = 1) -> typer.Exit:
-        """Print every problem on stderr; the caller raises the returned exit."""
+    def fail(self, errors: Iterable[str]) -> typer.Exit:
+        """Print every problem on stderr; the caller raises the returned exit (status 1)."""
         for line in errors:
             err.print(self.text(line), markup=False, highlight=False, soft_wrap=True)
-        return typer.Exit(code)
+        return typer.Exit(1)
 
     def hear_org(self, engine: Engine) -> None:
         """Let the org's default locale decide when nothing closer did (one SELECT)."""
@@ -91,20 +91,18 @@ class Voice:
             self.org = org_locale(session)
 
 
-def start_voice(environ: Mapping[str, str] | None = None) -> Voice:
+def start_voice() -> Voice:
     """The voice of one run; a bad `PERFBOT_LOCALE` is reported (in the shell's locale)
     and ends the run with status 1."""
     from bot.settings import LocaleSettings
 
-    env = os.environ if environ is None else environ
     try:
         setting = LocaleSettings().locale
     except ValidationError as exc:
-        voice = Voice(shell_locale(env))
         value = exc.errors()[0].get("input")
-        voice.err("cli.bad_locale_setting", value=repr(value))
+        Voice(shell_locale(os.environ)).err("cli.bad_locale_setting", value=repr(value))
         raise SystemExit(1) from None
-    return Voice(setting or shell_locale(env))
+    return Voice(setting or shell_locale(os.environ))
 
 
 _VOICE: ContextVar[Voice | None] = ContextVar("perfbot_cli_voice", default=None)
