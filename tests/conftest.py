@@ -2,22 +2,24 @@
 `PERFBOT_TEST_POSTGRES_URL` is set (CI sets it), on PostgreSQL too — never skipped there.
 
 PostgreSQL tests are isolated by a fresh schema per test, selected through the
-connection's `search_path` option and dropped afterwards.
+connection's `search_path` option and dropped afterwards (by a worker thread, while the
+next test runs).
+
+Stores that many tests start from (the migrated schema, the demo org) are built once per
+session and copied into each test's own database (`tests/dbclone.py`).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from storage.db import dispose_engine, make_engine
-from storage.migrate import upgrade
+from tests.dbclone import Templates
 
 PG_URL = os.environ.get("PERFBOT_TEST_POSTGRES_URL", "")
 
@@ -33,35 +35,32 @@ def _backends() -> list[object]:
     return params
 
 
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Template stores, each built on first use; `clone` copies one into a test's database."""
+    templates = Templates(tmp_path_factory.mktemp("db-templates"), PG_URL)
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(params=_backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, db_templates: Templates
+) -> Iterator[str]:
     """A URL of an empty database of the parametrized kind, removed after the test."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'perfbot-test.db'}"
         yield url
         dispose_engine(url)
         return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(PG_URL, poolclass=sa.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = (
-        make_url(PG_URL)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-    try:
-        yield url
-    finally:
-        dispose_engine(url)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    url = db_templates.pg_schema()
+    yield url
+    db_templates.drop_pg_schema(url, request.node.nodeid)
 
 
 @pytest.fixture
-def engine(db_url: str) -> Engine:
-    """The process engine for `db_url`, migrated to the newest schema."""
-    eng = make_engine(db_url)
-    upgrade(eng)
-    return eng
+def engine(db_url: str, db_templates: Templates) -> Engine:
+    """The process engine for `db_url`, migrated to the newest schema (a copy of a store
+    `upgrade` migrated once this session)."""
+    db_templates.migrated(db_url)
+    return make_engine(db_url)
