@@ -17,12 +17,12 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.app import create_app
-from bot.demo.load import load_demo
 from bot.settings import Settings
 from handlers.routes import Routes
 from scoring.model import Org
 from storage.db import dispose_engine, make_engine, session_scope
 from storage.repo import current_org
+from tests.dbclone import Templates
 from tests.fakes.feishu_api import FakeFeishuAPI
 from tests.fakes.fixtures import fake_clock, feishu_api  # noqa: F401
 from tests.feishu import larkreq as lr
@@ -89,9 +89,11 @@ def settings_for(db_url: str, fake: FakeFeishuAPI) -> Settings:
     )
 
 
-def make_world(db_url: str, fake: FakeFeishuAPI, routes: Routes | None) -> Iterator[FeishuWorld]:
+def make_world(
+    db_url: str, fake: FakeFeishuAPI, routes: Routes | None, templates: Templates
+) -> Iterator[FeishuWorld]:
     settings = settings_for(db_url, fake)
-    load_demo(settings, today=DEMO_TODAY)
+    templates.demo(db_url, DEMO_TODAY)
     engine = make_engine(db_url)
     with session_scope(engine) as s:
         org = current_org(s)
@@ -102,19 +104,25 @@ def make_world(db_url: str, fake: FakeFeishuAPI, routes: Routes | None) -> Itera
 
 
 @pytest.fixture
-def feishu_db(db_url: str, feishu_api: FakeFeishuAPI) -> Iterator[FeishuWorld]:  # noqa: F811
+def feishu_db(
+    db_url: str,
+    db_templates: Templates,
+    feishu_api: FakeFeishuAPI,  # noqa: F811
+) -> Iterator[FeishuWorld]:
     """A fresh world per test on every database backend, with the `testroutes` table."""
     SEEN.clear()
-    yield from make_world(db_url, feishu_api, ROUTES)
+    yield from make_world(db_url, feishu_api, ROUTES, db_templates)
 
 
 @pytest.fixture(scope="session")
-def feishu_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeishuWorld]:
+def feishu_shared(
+    tmp_path_factory: pytest.TempPathFactory, db_templates: Templates
+) -> Iterator[FeishuWorld]:
     """One SQLite world for the adapter tests: loading the demo once keeps them fast.
     Every event carries a fresh event_id, and each test checks its own effects."""
     url = f"sqlite:///{tmp_path_factory.mktemp('feishu') / 'shared.db'}"
     with FakeFeishuAPI(app_id=f"cli_{uuid.uuid4().hex[:16]}") as fake:
-        yield from make_world(url, fake, ROUTES)
+        yield from make_world(url, fake, ROUTES, db_templates)
     dispose_engine(url)
 
 
@@ -126,6 +134,10 @@ def feishu(feishu_shared: FeishuWorld) -> FeishuWorld:
 
 
 @pytest.fixture
-def feishu_full(db_url: str, feishu_api: FakeFeishuAPI) -> Iterator[FeishuWorld]:  # noqa: F811
+def feishu_full(
+    db_url: str,
+    db_templates: Templates,
+    feishu_api: FakeFeishuAPI,  # noqa: F811
+) -> Iterator[FeishuWorld]:
     """End-to-end tests: the app with every conversation's routes."""
-    yield from make_world(db_url, feishu_api, None)
+    yield from make_world(db_url, feishu_api, None, db_templates)

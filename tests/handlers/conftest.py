@@ -1,5 +1,6 @@
 """A demo org in a real store (SQLite, and PostgreSQL when configured) plus a fixed clock,
-driven through `dispatch` exactly as the platform adapters drive it."""
+driven through `dispatch` exactly as the platform adapters drive it. The store is a copy
+of one `load_demo` built for `DEMO_TODAY` once per session."""
 
 from __future__ import annotations
 
@@ -9,12 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.demo.load import load_demo
-from bot.settings import Settings
 from handlers import build_routes
 from handlers.cards import EventKind, Reply
 from handlers.context import Deps
@@ -23,6 +21,7 @@ from handlers.routes import Routes
 from scoring.model import Org
 from storage.db import make_engine, session_scope
 from storage.repo import current_org
+from tests.dbclone import Templates
 
 DEMO_TODAY = date(2026, 11, 27)
 _ids = itertools.count(1)
@@ -85,13 +84,8 @@ class World:
 
 
 @pytest.fixture
-def world(db_url: str) -> World:
-    settings = Settings(
-        database_url=db_url,
-        secret_key=SecretStr("test-secret"),
-        public_url="http://perfbot.test",
-    )
-    load_demo(settings, today=DEMO_TODAY)
+def world(db_url: str, db_templates: Templates) -> World:
+    db_templates.demo(db_url, DEMO_TODAY)
     engine = make_engine(db_url)
     clock = Clock()
     deps = Deps(

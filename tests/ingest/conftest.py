@@ -15,8 +15,10 @@ from sqlalchemy.engine import Engine
 from bot.app import create_app
 from bot.settings import Settings
 from handlers.admin import import_org_file
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
+from storage.migrate import upgrade
 from storage.repo import table_counts
+from tests.dbclone import Templates
 from tests.paths import SHARED
 
 NOW = datetime(2026, 8, 20, 4, 0, tzinfo=UTC)
@@ -24,11 +26,17 @@ AUTH = {"Authorization": "Bearer tok"}
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-@pytest.fixture
-def store(engine: Engine) -> Engine:
-    outcome = import_org_file(engine, SHARED / "examples" / "org.yaml", dry_run=False)
+def _example_org(url: str) -> None:
+    upgrade(url)
+    outcome = import_org_file(make_engine(url), SHARED / "examples" / "org.yaml", dry_run=False)
     assert not outcome.errors, outcome.errors
-    return engine
+
+
+@pytest.fixture
+def store(db_url: str, db_templates: Templates) -> Engine:
+    """The example org imported into a migrated store (a copy of one built per session)."""
+    db_templates.clone(db_url, _example_org)
+    return make_engine(db_url)
 
 
 def make_client(engine: Engine, db_url: str, **overrides: Any) -> TestClient:

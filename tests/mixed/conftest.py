@@ -18,7 +18,6 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.app import create_app
-from bot.demo.load import load_demo
 from bot.platforms.wecom import WeComAdapter
 from bot.platforms.wecom_crypto import WeComCrypto
 from bot.platforms.wecom_form import FormLinks
@@ -26,6 +25,7 @@ from bot.settings import Settings
 from scoring.model import Org
 from storage.db import make_engine, session_scope
 from storage.repo import current_org
+from tests.dbclone import Templates
 from tests.fakes.feishu_api import FakeFeishuAPI
 from tests.fakes.fixtures import fake_clock, feishu_api, slack_api, wecom_api  # noqa: F401
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlackAPI
@@ -85,6 +85,7 @@ def _wecom_adapter(routes: list[Any]) -> WeComAdapter | None:
 @pytest.fixture
 def mixed(
     db_url: str,
+    db_templates: Templates,
     slack_api: FakeSlackAPI,  # noqa: F811
     feishu_api: FakeFeishuAPI,  # noqa: F811
     wecom_api: FakeWeComAPI,  # noqa: F811
@@ -93,7 +94,7 @@ def mixed(
     assert settings.slack_enabled
     assert settings.feishu_enabled
     assert settings.wecom_enabled
-    load_demo(settings, today=DEMO_TODAY)
+    db_templates.demo(db_url, DEMO_TODAY)
     engine = make_engine(db_url)
     with session_scope(engine) as s:
         org = current_org(s)

@@ -13,12 +13,12 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.app import create_app
-from bot.demo.load import load_demo
 from bot.settings import Settings
 from handlers.routes import Routes
 from scoring.model import Org
 from storage.db import make_engine, session_scope
 from storage.repo import current_org
+from tests.dbclone import Templates
 from tests.fakes.fixtures import fake_clock, slack_api  # noqa: F401
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlackAPI
 from tests.handlers.conftest import DEMO_TODAY, Clock
@@ -63,9 +63,11 @@ def _settings(db_url: str, fake: FakeSlackAPI) -> Settings:
     )
 
 
-def make_world(db_url: str, fake: FakeSlackAPI, routes: Routes | None) -> Iterator[SlackWorld]:
+def make_world(
+    db_url: str, fake: FakeSlackAPI, routes: Routes | None, templates: Templates
+) -> Iterator[SlackWorld]:
     settings = _settings(db_url, fake)
-    load_demo(settings, today=DEMO_TODAY)
+    templates.demo(db_url, DEMO_TODAY)
     engine = make_engine(db_url)
     with session_scope(engine) as s:
         org = current_org(s)
@@ -76,12 +78,16 @@ def make_world(db_url: str, fake: FakeSlackAPI, routes: Routes | None) -> Iterat
 
 
 @pytest.fixture
-def slack(db_url: str, request: pytest.FixtureRequest) -> Iterator[SlackWorld]:
+def slack(
+    db_url: str, db_templates: Templates, request: pytest.FixtureRequest
+) -> Iterator[SlackWorld]:
     """Adapter tests: the app with the small routing table of `testroutes`."""
-    yield from make_world(db_url, request.getfixturevalue("slack_api"), ROUTES)
+    yield from make_world(db_url, request.getfixturevalue("slack_api"), ROUTES, db_templates)
 
 
 @pytest.fixture
-def slack_real(db_url: str, request: pytest.FixtureRequest) -> Iterator[SlackWorld]:
+def slack_real(
+    db_url: str, db_templates: Templates, request: pytest.FixtureRequest
+) -> Iterator[SlackWorld]:
     """End-to-end tests: the app with the real handlers (`build_routes()`)."""
-    yield from make_world(db_url, request.getfixturevalue("slack_api"), None)
+    yield from make_world(db_url, request.getfixturevalue("slack_api"), None, db_templates)
