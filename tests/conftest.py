@@ -26,6 +26,10 @@ PG_URL = os.environ.get("PERFBOT_TEST_POSTGRES_URL", "")
 # Apps built by tests must not run the calendar against the real clock (it would close
 # quarters and send reminders mid-test); tests that exercise the scheduler turn it on.
 os.environ.setdefault("PERFBOT_SCHEDULER", "off")
+# The CLI speaks the shell's language, else the org's default (zh-CN in the test orgs):
+# tests that read its English output must not depend on the machine's LANG; the locale
+# tests (tests/cli/test_locale.py) clear this and set what they test.
+os.environ.setdefault("PERFBOT_LOCALE", "en")
 
 
 def _backends() -> list[object]:
