@@ -290,9 +290,11 @@ def _cpu_ratios(cpu_us: dict[str, list[float]], subjects: tuple[str, ...]) -> Js
     out: Json = {}
     for name, (subj, base) in _PAIRS.items():
         if subj in subjects and base in subjects:
-            out[name] = stats.summary(
-                stats.paired_ratios(cpu_us[SUBJECTS[base]], cpu_us[SUBJECTS[subj]])
-            )
+            # /proc counts CPU in clock ticks (10 ms): a tiny round (`--smoke`) can read 0,
+            # which is no measurement; with none left the ratio is None, not an error
+            pairs = [b / s for b, s in zip(cpu_us[SUBJECTS[base]], cpu_us[SUBJECTS[subj]],
+                                           strict=True) if b and s]  # fmt: skip
+            out[name] = stats.summary(pairs) if pairs else None
     return out
 
 

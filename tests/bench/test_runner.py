@@ -77,3 +77,13 @@ def test_process_cpu_seconds_counts_this_processes_work() -> None:
     while time.process_time() < deadline:
         pass
     assert process_cpu_seconds(os.getpid()) - before >= 0.15
+
+
+def test_cpu_ratios_skip_rounds_below_the_clock_tick() -> None:
+    from bench import bench_webhook
+
+    cpu = {"bare": [100.0, 0.0, 120.0], "bolt": [0.0, 0.0, 0.0], "slack": [400.0, 0.0, 480.0]}
+    got = bench_webhook._cpu_ratios(cpu, ("a", "d", "b"))
+    assert got["b_over_a"]["median"] == 0.25  # the round that read 0 is left out
+    assert got["b_over_a"]["n"] == 2
+    assert got["b_over_d"] is None  # no round of (d) was measurable
