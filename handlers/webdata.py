@@ -17,6 +17,7 @@ from handlers.i18n import format_money, format_number, format_percent, resolve_l
 from scoring.model import MetricRow, Org, Rating
 from scoring.periods import Period, PeriodError
 from storage.db import session_scope
+from storage.msg import Msg
 from storage.repo.scoring_inputs import load_scoring_inputs
 
 PAGE_KINDS = ("month", "quarter", "year")
@@ -51,7 +52,9 @@ def parse_period(text: str | None, today: date) -> Period:
         return Period.containing(today, "quarter")
     p = Period.parse(text)
     if p.kind not in PAGE_KINDS:
-        raise PeriodError(f"{text!r}: choose a month, a quarter or a year")
+        raise PeriodError(
+            Msg("period.page_kind", "{text!r}: choose a month, a quarter or a year", text=text)
+        )
     return p
 
 

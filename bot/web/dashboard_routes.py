@@ -14,10 +14,12 @@ from bot.web.pages import choose_locale, message, page
 from bot.web.render import secure_headers
 from handlers.access import can_view_scores, is_admin
 from handlers.dashboard import member_page
+from handlers.i18n import render
 from handlers.teamview import team_csv, team_members, team_page, team_rows
 from handlers.webdata import Inputs, load_inputs, org_today, parse_period, period_options
 from scoring.model import Org
 from scoring.periods import Period, PeriodError
+from storage.msg import msg_of
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
@@ -43,8 +45,9 @@ def _seen(request: Request, members: list[str] | None = None) -> Seen | Response
     now = now_of(request)
     try:
         period = parse_period(request.query_params.get("period"), org_today(org, now))
-    except PeriodError as exc:
-        return message(request, locale, "bad_period", 400, org=org, error=str(exc))
+    except PeriodError as exc:  # worded in the viewer's language, not scoring's English
+        error = render(msg_of(exc), locale)
+        return message(request, locale, "bad_period", 400, org=org, error=error)
     inputs = load_inputs(engine_of(request), period, now, members=members)
     return Seen(org, viewer, locale, period, inputs)
 
