@@ -10,6 +10,7 @@ replaces the previous value (with history) and triggers the automatic processing
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -98,9 +99,15 @@ def refresh_pending(session: Session, org: Org, *, now: datetime) -> Processed:
 
 
 def validate_lead_items(
-    org: Org, items: list[object], default_origin: str, bound: str | None
+    org: Org,
+    items: list[object],
+    default_origin: str,
+    bound: str | None,
+    rows: Sequence[int] | None = None,
 ) -> tuple[list[LeadIn], ItemErrors]:
-    """Same rules for a JSON item and a CSV row (index = item index or row number)."""
+    """Same rules for a JSON item and a CSV row; a problem's `index` is the item's index.
+    `rows` (a file's spreadsheet row number of each item) makes a duplicate name the
+    earlier row, as a file's reader counts them, instead of the earlier item."""
     names = member_lookup(org)
     problems: ItemErrors = []
     leads: list[LeadIn] = []
@@ -112,7 +119,11 @@ def validate_lead_items(
             continue
         k = (lead.origin, lead.lead_id)
         if k in seen:
-            reason = Msg("lead.duplicate", "same lead_id as item {first}", first=seen[k])
+            first = seen[k]
+            if rows is None:
+                reason = Msg("lead.duplicate", "same lead_id as item {first}", first=first)
+            else:
+                reason = Msg("lead.duplicate_row", "same lead_id as row {first}", first=rows[first])
             problems.append({"index": index, "field": "lead_id", "reason": reason})
             continue
         seen[k] = index

@@ -70,7 +70,9 @@ def import_leads_file(engine: Engine, path: Path, *, now: datetime, actor: str =
             org = current_org(session)
         except NoOrgError as exc:
             return Outcome(errors=[msg_of(exc)])
-        leads, problems = validate_lead_items(org, [r for _, r in numbered], "import", None)
+        items: list[object] = [r for _, r in numbered]
+        rows = [n for n, _ in numbered]
+        leads, problems = validate_lead_items(org, items, "import", None, rows)
         if problems:
             session.rollback()
             return Outcome(

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from handlers.i18n import render
 from handlers.leads import handoff_rates
 from handlers.leads_io import import_leads_file
 from storage.db import session_scope
@@ -143,6 +144,25 @@ def test_csv_import(store: Engine, tmp_path: Path) -> None:
     assert snapshot(store) == before
     assert import_leads_file(store, path, now=later).message.endswith(")")
     assert handoff(store) == {"zhang.wei:2026-08": Decimal("0.5")}
+
+
+def test_csv_duplicate_names_the_earlier_row(store: Engine, tmp_path: Path) -> None:
+    """Row numbers as the file's other errors count them (header = row 1, blank rows
+    counted), not the 0-based index of the earlier item."""
+    dup = tmp_path / "dup.csv"
+    dup.write_text(
+        "lead_id,member,created_at\n"
+        "D1,zhang.wei,2026-08-01T09:00:00\n"
+        "D2,zhang.wei,2026-08-02T09:00:00\n"
+        "\n"
+        "D1,zhang.wei,2026-08-03T09:00:00\n",
+        encoding="utf-8",
+    )
+    before = snapshot(store)
+    errors = import_leads_file(store, dup, now=NOW).errors
+    assert errors == ["dup.csv:5 lead_id: same lead_id as row 2"]
+    assert render(errors[0], "zh-CN") == "dup.csv:5 lead_id：与第 2 行的 lead_id 相同"
+    assert snapshot(store) == before
 
 
 def test_cli_leads_import(store: Engine, db_url: str, tmp_path: Path, monkeypatch) -> None:
